@@ -1,0 +1,7 @@
+//! json front matter ⇄ [`Node`](crate::value::Node).
+
+use super::{Limits, ParseError, Parsed};
+
+pub fn parse(_text: &str, _first_line: u32, _limits: &Limits) -> Result<Parsed, ParseError> {
+    todo!("json parser")
+}

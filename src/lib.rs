@@ -1,0 +1,13 @@
+//! fmx: check and convert the front matter of static-site posts.
+//!
+//! Data flows one way: bytes → [`document`] split → [`formats`] parse to one ordered
+//! [`value::Node`] → [`check`] against the schema, or → emit in another format, verify, diff,
+//! write. The library prints nothing; reporters write to the streams they are given.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod diagnostic;
+pub mod document;
+pub mod formats;
+pub mod report;
+pub mod rules;
+pub mod value;

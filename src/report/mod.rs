@@ -1,0 +1,1 @@
+//! Output formats for check results, one per file behind one trait.

@@ -1,0 +1,7 @@
+//! The text of every rule's page for `fmx explain`.
+
+use super::{Rule, RuleDoc};
+
+pub(super) fn doc(_rule: Rule) -> &'static RuleDoc {
+    todo!("rule docs")
+}
