@@ -103,7 +103,10 @@ pub enum Split {
     /// The file does not start with a front matter delimiter.
     NoFrontMatter,
     /// An opening delimiter and no closing one before the end of the file.
-    Unclosed { format: Format, open_line: u32 },
+    Unclosed {
+        format: Format,
+        open_line: u32,
+    },
     /// The closing delimiter was not within `limit` bytes.
     TooLarge {
         format: Format,

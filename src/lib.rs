@@ -5,9 +5,14 @@
 //! write. The library prints nothing; reporters write to the streams they are given.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod check;
+pub mod commands;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod epoch;
 pub mod formats;
 pub mod report;
 pub mod rules;
 pub mod value;
+pub mod walk;

@@ -1,1 +1,44 @@
-fn main() {}
+//! The `fmx` binary: parse the command line, run the command, exit with its status.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use anstream::AutoStream;
+use clap::Parser;
+
+use cli::{Cli, Command};
+use fmx::commands::{self, ExitStatus};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match run(cli) {
+        Ok(status) => status,
+        Err(e) if commands::is_broken_pipe(&e) => ExitStatus::Success,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitStatus::Error
+        }
+    };
+    ExitCode::from(status.code())
+}
+
+fn run(cli: Cli) -> std::io::Result<ExitStatus> {
+    match cli.command {
+        Command::Check(args) => {
+            let color = args.common.color.choice();
+            let mut out = AutoStream::new(std::io::stdout().lock(), color);
+            let mut err = AutoStream::new(std::io::stderr().lock(), color);
+            commands::check::run(
+                &args.settings(),
+                &mut std::io::stdin().lock(),
+                &mut out,
+                &mut err,
+            )
+        }
+        Command::Explain { rule } => {
+            let mut out = AutoStream::auto(std::io::stdout().lock());
+            commands::explain::run(rule.as_deref(), &mut out, &mut std::io::stderr().lock())
+        }
+    }
+}

@@ -390,7 +390,10 @@ mod tests {
 
     #[test]
     fn canonical_decimal_normalises_every_notation() {
-        assert_eq!(canonical_decimal("1602377984.4306138").unwrap(), "1602377984.4306138");
+        assert_eq!(
+            canonical_decimal("1602377984.4306138").unwrap(),
+            "1602377984.4306138"
+        );
         assert_eq!(canonical_decimal("+1_000.50E5").unwrap(), "1000.50e+5");
         assert_eq!(canonical_decimal(".5").unwrap(), "0.5");
         assert_eq!(canonical_decimal("1.").unwrap(), "1.0");
@@ -411,12 +414,19 @@ mod tests {
         let long_b = Float::from_decimal_text("0.1000000000000000000002").unwrap();
         assert_eq!(long_a.value, long_b.value);
         assert!(!long_a.same_value(&long_b));
-        assert!(Float::from_decimal_text("1.0e+2").unwrap().same_value(&Float::from_decimal_text("100.0").unwrap()));
+        assert!(
+            Float::from_decimal_text("1.0e+2")
+                .unwrap()
+                .same_value(&Float::from_decimal_text("100.0").unwrap())
+        );
     }
 
     #[test]
     fn shortest_text_for_computed_floats() {
-        assert_eq!(Float::from_f64(1602377984.4306138).decimal_text().unwrap(), "1602377984.4306138");
+        assert_eq!(
+            Float::from_f64(1602377984.4306138).decimal_text().unwrap(),
+            "1602377984.4306138"
+        );
         assert_eq!(Float::from_f64(1e300).decimal_text().unwrap(), "1.0e+300");
         assert_eq!(Float::from_f64(2.0).decimal_text().unwrap(), "2.0");
     }

@@ -2,6 +2,8 @@
 
 mod docs;
 
+pub use docs::{render, render_list};
+
 use serde::{Serialize, Serializer};
 
 use crate::diagnostic::Severity;
@@ -47,6 +49,7 @@ rules! {
     NotAMapping => "not-a-mapping", ERROR, false, "the block is a list or a scalar, not key/value pairs";
     DuplicateKey => "duplicate-key", ERROR, false, "the same key twice in one mapping";
     InvalidEncoding => "invalid-encoding", ERROR, false, "the front matter block is not UTF-8";
+    UnreadableFile => "unreadable-file", ERROR, false, "a file found while walking could not be read";
     LimitExceeded => "limit-exceeded", ERROR, false, "the block is too large, too deep, or expands too many aliases";
     MissingField => "missing-field", ERROR, false, "a required field is absent";
     EmptyField => "empty-field", ERROR, false, "a required field is present but null or empty";

@@ -5,3 +5,7 @@ use super::{Limits, ParseError, Parsed};
 pub fn parse(_text: &str, _first_line: u32, _limits: &Limits) -> Result<Parsed, ParseError> {
     todo!("yaml parser")
 }
+
+pub fn yaml11_ambiguity(_plain: &str) -> Option<String> {
+    todo!()
+}

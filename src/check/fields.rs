@@ -1,0 +1,403 @@
+//! The schema rules: required fields, types, allowed values, URLs and dates.
+
+use crate::config::{FieldSpec, FieldType, Schema};
+use crate::diagnostic::Diagnostic;
+use crate::epoch;
+use crate::rules::Rule;
+use crate::value::{DateTimeKind, Node, Pos, Table, Value};
+
+/// 1970-01-01 and 2100-01-01, the default bounds of an `epoch` or `datetime` field.
+pub const DEFAULT_EARLIEST: i64 = 0;
+pub const DEFAULT_LATEST: i64 = 4_102_444_800;
+
+/// Checks the top-level table against `schema`. `open` is where a missing key is reported.
+pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mut Vec<Diagnostic>) {
+    for name in &schema.required {
+        match table.get(name) {
+            None => out.push(Diagnostic::new(
+                Rule::MissingField,
+                open,
+                format!("required field `{name}` is missing"),
+            )),
+            Some(entry) if is_empty(&entry.node.value) => out.push(Diagnostic::new(
+                Rule::EmptyField,
+                entry.node.pos,
+                format!(
+                    "required field `{name}` is empty ({})",
+                    describe(&entry.node.value)
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    for (key, entry) in table.iter() {
+        let spec = schema.field(key);
+        if spec.is_none() && !schema.allow_unknown_fields && !schema.required.contains(key) {
+            out.push(
+                Diagnostic::new(
+                    Rule::UnknownField,
+                    entry.key_pos,
+                    format!("field `{key}` is not in the schema"),
+                )
+                .with_help("add it under [fields] in fmx.toml, or set allow-unknown-fields = true"),
+            );
+        }
+        let Some(spec) = spec else { continue };
+        let required = schema.required.contains(key);
+        // An optional field left null (`image:`) is treated as absent; a required one was
+        // reported as empty above.
+        if matches!(entry.node.value, Value::Null) || (required && is_empty(&entry.node.value)) {
+            continue;
+        }
+        check_field(key, &entry.node, spec, now, out);
+    }
+}
+
+fn check_field(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec<Diagnostic>) {
+    let value = &node.value;
+    if let Some(ty) = spec.ty {
+        let ok = match ty {
+            FieldType::Epoch => {
+                check_epoch(key, node, spec, now, out);
+                true
+            }
+            FieldType::Datetime => check_datetime(key, node, spec, now, out),
+            FieldType::Date => match value {
+                Value::String(s) => is_calendar_date(s),
+                Value::DateTime(d) => d.kind == DateTimeKind::Date,
+                _ => false,
+            },
+            FieldType::Url => match value {
+                Value::String(s) => {
+                    if !is_absolute_url(s) {
+                        out.push(
+                            Diagnostic::new(
+                                Rule::InvalidUrl,
+                                node.pos,
+                                format!(
+                                    "`{key}` must be an absolute URL, found {}",
+                                    describe(value)
+                                ),
+                            )
+                            .with_help(
+                                "write the scheme and host, e.g. https://example.com/image.jpg",
+                            ),
+                        );
+                    }
+                    true
+                }
+                _ => false,
+            },
+            FieldType::String => matches!(value, Value::String(_)),
+            FieldType::Integer => matches!(value, Value::Int(_)),
+            FieldType::Float => matches!(value, Value::Float(_)),
+            FieldType::Number => matches!(value, Value::Int(_) | Value::Float(_)),
+            FieldType::Boolean => matches!(value, Value::Bool(_)),
+            FieldType::Array => matches!(value, Value::Array(_)),
+            FieldType::Table => matches!(value, Value::Table(_)),
+            FieldType::Any => true,
+        };
+        if !ok {
+            out.push(Diagnostic::new(
+                Rule::WrongType,
+                node.pos,
+                format!("`{key}` must be {}, found {}", ty.name(), describe(value)),
+            ));
+            return;
+        }
+    }
+    if let Some(min) = spec.min_length {
+        let len = match value {
+            Value::String(s) => Some(s.chars().count()),
+            Value::Array(a) => Some(a.len()),
+            _ => None,
+        };
+        if let Some(len) = len.filter(|&l| l < min) {
+            out.push(Diagnostic::new(
+                Rule::EmptyField,
+                node.pos,
+                format!("`{key}` is shorter than its min-length {min} (length {len})"),
+            ));
+        }
+    }
+    if let Some(allowed) = &spec.one_of
+        && !allowed.iter().any(|a| same_as_toml(value, a))
+    {
+        let list: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
+        out.push(Diagnostic::new(
+            Rule::NotOneOf,
+            node.pos,
+            format!(
+                "`{key}` must be one of {}, found {}",
+                list.join(", "),
+                describe(value)
+            ),
+        ));
+    }
+}
+
+fn check_epoch(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec<Diagnostic>) {
+    let (secs, text) = match &node.value {
+        Value::Int(i) => (i.value as f64, i.value.to_string()),
+        Value::Float(f) if !f.value.is_finite() => {
+            out.push(Diagnostic::new(
+                Rule::DateNotFinite,
+                node.pos,
+                format!(
+                    "`{key}` must be a finite number of seconds, found {}",
+                    describe(&node.value)
+                ),
+            ));
+            return;
+        }
+        Value::Float(f) => (f.value, f.decimal_text().unwrap_or_default()),
+        other => {
+            let fix = epoch_fix(other);
+            let mut d = Diagnostic::new(
+                Rule::DateNotEpoch,
+                node.pos,
+                format!(
+                    "`{key}` must be Unix epoch seconds as a number, found {}",
+                    describe(other)
+                ),
+            )
+            .fixable(fix.is_some());
+            if let Some(fix) = fix {
+                d = d.with_help(format!("write it as `{fix}` (`fmx check --fix` does)"));
+            }
+            out.push(d);
+            return;
+        }
+    };
+    let earliest = spec.earliest.unwrap_or(DEFAULT_EARLIEST);
+    let latest = spec.latest.unwrap_or(DEFAULT_LATEST);
+    let in_range = |s: f64| s >= earliest as f64 && s <= latest as f64;
+    if secs > 1e11 && in_range(secs / 1000.0) {
+        let as_date =
+            epoch::to_rfc3339(&format!("{}", (secs / 1000.0).floor() as i64)).unwrap_or_default();
+        out.push(
+            Diagnostic::new(
+                Rule::DateInMilliseconds,
+                node.pos,
+                format!("`{key}` {text} looks like milliseconds: as seconds it would be {as_date}"),
+            )
+            .with_help("divide it by 1000: epoch values are in seconds"),
+        );
+    } else if !in_range(secs) {
+        let when = epoch::to_rfc3339(&text).unwrap_or_else(|_| "far outside any calendar".into());
+        out.push(Diagnostic::new(
+            Rule::DateOutOfRange,
+            node.pos,
+            format!(
+                "`{key}` {text} is {when}, outside {} to {}",
+                bound_text(earliest),
+                bound_text(latest)
+            ),
+        ));
+    } else if secs > now as f64 {
+        let when = epoch::to_rfc3339(&text).unwrap_or_default();
+        out.push(Diagnostic::new(
+            Rule::DateInFuture,
+            node.pos,
+            format!("`{key}` {text} is {when}, in the future"),
+        ));
+    }
+}
+
+/// What `--fix` would write for a non-number epoch value: a numeric string's digits, or an
+/// RFC 3339 date-time (string or offset date-time) as exact epoch seconds.
+pub fn epoch_fix(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => {
+            let t = s.trim();
+            if crate::value::canonical_decimal(t).is_some() && epoch::to_rfc3339(t).is_ok() {
+                let f = crate::value::Float::from_decimal_text(t)?;
+                return f.text.map(|t| {
+                    // An integer string stays an integer.
+                    if s.trim()
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+                    {
+                        t.trim_end_matches(".0").to_string()
+                    } else {
+                        t.to_string()
+                    }
+                });
+            }
+            epoch::from_rfc3339(t).ok()
+        }
+        Value::DateTime(d) if d.kind == DateTimeKind::Offset => epoch::from_rfc3339(&d.text).ok(),
+        _ => None,
+    }
+}
+
+fn check_datetime(
+    key: &str,
+    node: &Node,
+    spec: &FieldSpec,
+    now: i64,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let text = match &node.value {
+        Value::String(s) if epoch::is_rfc3339(s) => s.as_str(),
+        Value::DateTime(d) if d.kind == DateTimeKind::Offset => d.text.as_str(),
+        // A local date-time names no instant: it has the type, but no range to check.
+        Value::DateTime(d) if d.kind == DateTimeKind::Local => return true,
+        _ => return false,
+    };
+    let Ok(ts) = text.trim().parse::<jiff::Timestamp>() else {
+        return false;
+    };
+    let secs = ts.as_second();
+    let earliest = spec.earliest.unwrap_or(DEFAULT_EARLIEST);
+    let latest = spec.latest.unwrap_or(DEFAULT_LATEST);
+    if secs < earliest || secs > latest {
+        out.push(Diagnostic::new(
+            Rule::DateOutOfRange,
+            node.pos,
+            format!(
+                "`{key}` {text} is outside {} to {}",
+                bound_text(earliest),
+                bound_text(latest)
+            ),
+        ));
+    } else if secs > now {
+        out.push(Diagnostic::new(
+            Rule::DateInFuture,
+            node.pos,
+            format!("`{key}` {text} is in the future"),
+        ));
+    }
+    true
+}
+
+fn bound_text(secs: i64) -> String {
+    let s = epoch::to_rfc3339(&secs.to_string()).unwrap_or_default();
+    s.strip_suffix("T00:00:00Z")
+        .map(str::to_string)
+        .unwrap_or(s)
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Table(t) => t.is_empty(),
+        _ => false,
+    }
+}
+
+fn same_as_toml(value: &Value, allowed: &toml::Value) -> bool {
+    match (value, allowed) {
+        (Value::String(a), toml::Value::String(b)) => a == b,
+        (Value::Int(a), toml::Value::Integer(b)) => a.value == i128::from(*b),
+        (Value::Float(a), toml::Value::Float(b)) => a.value == *b,
+        (Value::Int(a), toml::Value::Float(b)) => a.value as f64 == *b,
+        (Value::Bool(a), toml::Value::Boolean(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// `YYYY-MM-DD` naming a real day.
+fn is_calendar_date(s: &str) -> bool {
+    s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok()
+}
+
+/// An absolute URL: a scheme, `:`, and for the web schemes `//` and a host; no spaces.
+pub fn is_absolute_url(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok || rest.is_empty() || s.chars().any(char::is_whitespace) {
+        return false;
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" | "ftp" | "ws" | "wss" => rest
+            .strip_prefix("//")
+            .and_then(|r| r.split(['/', '?', '#']).next())
+            .is_some_and(|host| !host.is_empty() && !host.starts_with(':')),
+        _ => true,
+    }
+}
+
+/// A value as messages show it: `string "2020-10-10"`, `integer 42`, `local date 2017-11-20`.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Int(i) => format!("integer {}", i.value),
+        Value::Float(f) => match f.decimal_text() {
+            Some(t) => format!("float {t}"),
+            None if f.value.is_nan() => "NaN".into(),
+            None if f.value > 0.0 => "infinity".into(),
+            None => "-infinity".into(),
+        },
+        Value::String(s) => {
+            let shown: String = s.chars().take(40).collect();
+            let more = if s.chars().count() > 40 { "…" } else { "" };
+            format!("string {:?}", format!("{shown}{more}"))
+        }
+        Value::DateTime(d) => format!("{} {}", d.kind.name(), d.text),
+        Value::Array(a) => format!("an array of {} items", a.len()),
+        Value::Table(t) => format!("a table of {} keys", t.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::{DateTime, Float};
+
+    #[test]
+    fn urls() {
+        assert!(is_absolute_url("https://s.abcnews.com/images/x.jpg"));
+        assert!(is_absolute_url("mailto:someone@example.com"));
+        assert!(!is_absolute_url("/images/x.jpg"));
+        assert!(!is_absolute_url("https://"));
+        assert!(!is_absolute_url("https:/x"));
+        assert!(!is_absolute_url("https://a b"));
+        assert!(!is_absolute_url("example.com/x"));
+    }
+
+    #[test]
+    fn epoch_fixes_are_exact() {
+        let s = |t: &str| Value::String(t.into());
+        assert_eq!(
+            epoch_fix(&s("1602377984.4306138")).unwrap(),
+            "1602377984.4306138"
+        );
+        assert_eq!(epoch_fix(&s("1602377984")).unwrap(), "1602377984");
+        assert_eq!(
+            epoch_fix(&s("2020-10-11T00:59:44.4306138Z")).unwrap(),
+            "1602377984.4306138"
+        );
+        assert!(epoch_fix(&s("2020-10-10")).is_none());
+        assert!(epoch_fix(&s("yesterday")).is_none());
+        let dt = Value::DateTime(DateTime {
+            kind: DateTimeKind::Offset,
+            text: "2020-10-11T00:59:44Z".into(),
+        });
+        assert_eq!(epoch_fix(&dt).unwrap(), "1602377984");
+    }
+
+    #[test]
+    fn descriptions() {
+        assert_eq!(
+            describe(&Value::String("2020-10-10".into())),
+            "string \"2020-10-10\""
+        );
+        assert_eq!(
+            describe(&Value::Float(Float::from_decimal_text("1.50").unwrap())),
+            "float 1.50"
+        );
+        assert_eq!(describe(&Value::Float(Float::from_f64(f64::NAN))), "NaN");
+    }
+}

@@ -1,0 +1,331 @@
+//! `fmx check` for one post: split, decode, parse, then every rule, as data.
+//!
+//! [`read_front`] reads a file only as far as the end of its front matter, so a post's body
+//! costs nothing; [`check_bytes`] turns those bytes into sorted diagnostics.
+
+pub mod fields;
+
+use std::borrow::Cow;
+use std::io::Read;
+use std::path::Path;
+
+use crate::config::Schema;
+use crate::diagnostic::Diagnostic;
+use crate::document::{self, Format, Layout, LineIndex, Split};
+use crate::formats::{self, Limits, ParseError, Parsed};
+use crate::rules::Rule;
+use crate::value::{Node, Pos, Style, Value};
+
+/// The first read; most front matter blocks fit in it.
+const FIRST_READ: usize = 8 * 1024;
+
+/// Reads `path` until the front matter has been split (or the file ends), never further
+/// than the block size limit allows. Returns the bytes read and the split.
+pub fn read_front(path: &Path, limits: &Limits) -> std::io::Result<(Vec<u8>, Split)> {
+    let file = std::fs::File::open(path)?;
+    read_front_from(file, limits)
+}
+
+pub fn read_front_from(
+    mut reader: impl Read,
+    limits: &Limits,
+) -> std::io::Result<(Vec<u8>, Split)> {
+    let mut buf = Vec::with_capacity(FIRST_READ);
+    let mut want = FIRST_READ;
+    // Enough to hold the opening line, a block of the largest allowed size and the close.
+    let cap = limits.max_block_bytes.saturating_add(64 * 1024);
+    loop {
+        let at_eof = fill(&mut reader, &mut buf, want)?;
+        let split = document::split(&buf, at_eof, limits.max_block_bytes);
+        if !matches!(split, Split::NeedMore) {
+            return Ok((buf, split));
+        }
+        if buf.len() >= cap {
+            // A line longer than the limit with no closing delimiter yet.
+            let split = document::split(&buf, true, limits.max_block_bytes);
+            return Ok((buf, split));
+        }
+        want = (want * 4).min(cap);
+    }
+}
+
+/// Reads until `buf` holds `want` bytes or the reader ends; returns whether it ended.
+fn fill(reader: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    let start = buf.len();
+    if want <= start {
+        return Ok(false);
+    }
+    buf.resize(want, 0);
+    let mut filled = start;
+    while filled < want {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => {
+                buf.truncate(filled);
+                return Ok(true);
+            }
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(filled);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Everything that can be said about one file's bytes, sorted by position, with the
+/// schema's severities applied (rules that are off are gone).
+pub fn check_bytes(
+    bytes: &[u8],
+    split: &Split,
+    schema: &Schema,
+    limits: &Limits,
+    now: i64,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    run_rules(bytes, split, schema, limits, now, &mut out);
+    out.retain_mut(|d| match schema.severity(d.rule) {
+        Some(severity) => {
+            d.severity = severity;
+            true
+        }
+        None => false,
+    });
+    out.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
+    out
+}
+
+fn run_rules(
+    bytes: &[u8],
+    split: &Split,
+    schema: &Schema,
+    limits: &Limits,
+    now: i64,
+    out: &mut Vec<Diagnostic>,
+) {
+    let start = Pos::new(1, 1);
+    if bytes.starts_with(document::BOM) {
+        out.push(
+            Diagnostic::new(
+                Rule::Bom,
+                start,
+                "the file starts with a UTF-8 byte-order mark",
+            )
+            .with_help("`fmx check --fix` removes it")
+            .fixable(true),
+        );
+    }
+    let layout = match split {
+        Split::Found(layout) => layout,
+        Split::NoFrontMatter => {
+            out.push(
+                Diagnostic::new(
+                    Rule::NoFrontMatter,
+                    start,
+                    "no front matter: the file does not start with `---`, `+++` or `{`",
+                )
+                .with_help("add a front matter block at the top of the file"),
+            );
+            return;
+        }
+        Split::Unclosed { format, open_line } => {
+            let delim = format.delimiter().unwrap_or("}");
+            out.push(
+                Diagnostic::new(
+                    Rule::UnclosedFrontMatter,
+                    Pos::new(*open_line, 1),
+                    format!("{format} front matter opened here is never closed"),
+                )
+                .with_help(format!(
+                    "add a `{delim}` line after the last front matter line"
+                )),
+            );
+            return;
+        }
+        Split::TooLarge {
+            format,
+            open_line,
+            limit,
+        } => {
+            out.push(Diagnostic::new(
+                Rule::LimitExceeded,
+                Pos::new(*open_line, 1),
+                format!(
+                    "{format} front matter opened here is not closed within {} (the front matter size limit)",
+                    human_bytes(*limit)
+                ),
+            ));
+            return;
+        }
+        Split::NeedMore => return,
+    };
+
+    delimiter_whitespace(bytes, layout, out);
+    mixed_line_endings(bytes, layout, out);
+
+    let raw = &bytes[layout.content.clone()];
+    let text = match std::str::from_utf8(raw) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &raw[..e.valid_up_to()];
+            // `valid` is UTF-8 by construction.
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let pos = LineIndex::new(valid, layout.content_line).pos(valid.len());
+            out.push(
+                Diagnostic::new(
+                    Rule::InvalidEncoding,
+                    pos,
+                    format!(
+                        "the front matter is not valid UTF-8 (byte 0x{:02X})",
+                        raw[e.valid_up_to()]
+                    ),
+                )
+                .with_help("re-save the file as UTF-8"),
+            );
+            return;
+        }
+    };
+    let parsed = match parse_block(layout, text, limits) {
+        Ok(p) => p,
+        Err(e) => {
+            out.push(parse_error(layout.format, &e));
+            return;
+        }
+    };
+    for dup in &parsed.duplicates {
+        out.push(duplicate(&dup.key, dup.pos, dup.first));
+    }
+    let Value::Table(table) = &parsed.root.value else {
+        out.push(Diagnostic::new(
+            Rule::NotAMapping,
+            parsed.root.pos,
+            format!(
+                "the front matter is {}, not key/value pairs",
+                fields::describe(&parsed.root.value)
+            ),
+        ));
+        return;
+    };
+    fields::check_table(table, schema, layout.open_pos(), now, out);
+    if layout.format == Format::Yaml && schema.severity(Rule::AmbiguousValue).is_some() {
+        ambiguous_values(&parsed.root, out);
+    }
+}
+
+/// Parses the block of `layout` (whose text is `text`), folding CRLF to LF first.
+pub fn parse_block(layout: &Layout, text: &str, limits: &Limits) -> Result<Parsed, ParseError> {
+    let text: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    formats::parse(layout.format, &text, layout.content_line, limits)
+}
+
+fn parse_error(format: Format, e: &ParseError) -> Diagnostic {
+    match e {
+        ParseError::Syntax { pos, message } => Diagnostic::new(
+            Rule::SyntaxError,
+            *pos,
+            format!("invalid {format}: {message}"),
+        ),
+        ParseError::Duplicate(d) => duplicate(&d.key, d.pos, d.first),
+        ParseError::Limit { pos, message } => Diagnostic::new(Rule::LimitExceeded, *pos, message),
+    }
+}
+
+fn duplicate(key: &str, pos: Pos, first: Pos) -> Diagnostic {
+    Diagnostic::new(
+        Rule::DuplicateKey,
+        pos,
+        format!(
+            "duplicate key `{key}` (first defined at line {}, column {})",
+            first.line, first.col
+        ),
+    )
+    .with_help("remove one of them: readers disagree on which one wins")
+}
+
+fn delimiter_whitespace(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) {
+    let Some(delim) = layout.format.delimiter() else {
+        return;
+    };
+    for (range, line) in [
+        (&layout.open, layout.open_line),
+        (&layout.close, layout.close_line),
+    ] {
+        let text = &bytes[range.clone()];
+        if text.len() > delim.len() {
+            out.push(
+                Diagnostic::new(
+                    Rule::DelimiterWhitespace,
+                    Pos::new(line, delim.len() as u32 + 1),
+                    format!(
+                        "trailing whitespace after the `{}` delimiter",
+                        &String::from_utf8_lossy(&text[..delim.len()])
+                    ),
+                )
+                .with_help("`fmx check --fix` removes it")
+                .fixable(true),
+            );
+        }
+    }
+}
+
+/// LF and CRLF in one block, its delimiter lines included; reported at the first line whose
+/// ending differs from the opening line's.
+fn mixed_line_endings(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) {
+    let end = (layout.close.end + 1).min(bytes.len());
+    let block = &bytes[layout.open.start..end];
+    let opening_crlf = layout.line_ending == document::LineEnding::Crlf;
+    let mut line = layout.open_line;
+    for (i, &b) in block.iter().enumerate() {
+        if b != b'\n' {
+            continue;
+        }
+        let crlf = i > 0 && block[i - 1] == b'\r';
+        if crlf != opening_crlf {
+            let (this, that) = if crlf { ("CRLF", "LF") } else { ("LF", "CRLF") };
+            out.push(Diagnostic::new(
+                Rule::MixedLineEndings,
+                Pos::new(line, 1),
+                format!(
+                    "this line ends in {this}, but the front matter opens with {that} line endings"
+                ),
+            ));
+            return;
+        }
+        line += 1;
+    }
+}
+
+fn ambiguous_values(root: &Node, out: &mut Vec<Diagnostic>) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Table(t) => stack.extend(t.iter().map(|(_, e)| &e.node)),
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::String(s) if node.style == Style::Plain => {
+                if let Some(why) = formats::yaml::yaml11_ambiguity(s) {
+                    out.push(
+                        Diagnostic::new(Rule::AmbiguousValue, node.pos, why)
+                            .with_help(format!("quote it: \"{s}\" (`fmx check --fix` does)"))
+                            .fixable(true),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn human_bytes(n: usize) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}

@@ -1,0 +1,137 @@
+//! What the user typed (clap) and its translation into the settings a command runs on.
+//! The only module that knows about clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use fmx::commands::ConfigChoice;
+use fmx::commands::check::CheckSettings;
+use fmx::report::OutputFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fmx",
+    version,
+    about = "Check and convert the front matter of static-site posts",
+    long_about = "Check and convert the front matter (YAML ---, TOML +++, JSON {…}) of static-site posts.\n\nExit codes: 0 no errors; 1 errors found (or files refused, or something would change under --check); 2 fmx could not do its job (bad flags, bad config, missing path)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate posts and report every front matter problem at its line and column.
+    Check(CheckArgs),
+    /// List the rules, or print one rule's documentation.
+    Explain {
+        /// A rule name, e.g. `date-not-epoch`.
+        rule: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (folders are walked); `-` reads one post from stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Require a field, in addition to the config's `required` (repeatable).
+    #[arg(long, value_name = "FIELD")]
+    pub require: Vec<String>,
+    /// How to print the diagnostics.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub output_format: FormatArg,
+    /// Print only errors, and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The name to use for the post read from stdin, in messages and override globs.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Use this config file instead of looking for fmx.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any fmx.toml; use the built-in defaults.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+impl ConfigArgs {
+    fn choice(&self) -> ConfigChoice {
+        match (&self.config, self.no_config) {
+            (Some(path), _) => ConfigChoice::File(path.clone()),
+            (None, true) => ConfigChoice::Defaults,
+            (None, false) => ConfigChoice::Discover,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Worker threads (default: one per core).
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Leave out walked paths matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// When to use colour; NO_COLOR is honoured under `auto`.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    pub fn choice(self) -> anstream::ColorChoice {
+        match self {
+            ColorArg::Auto => anstream::ColorChoice::Auto,
+            ColorArg::Always => anstream::ColorChoice::Always,
+            ColorArg::Never => anstream::ColorChoice::Never,
+        }
+    }
+}
+
+impl CheckArgs {
+    pub fn settings(&self) -> CheckSettings {
+        CheckSettings {
+            paths: self.paths.clone(),
+            config: self.config.choice(),
+            require: self.require.clone(),
+            output_format: match self.output_format {
+                FormatArg::Human => OutputFormat::Human,
+                FormatArg::Json => OutputFormat::Json,
+                FormatArg::Github => OutputFormat::Github,
+                FormatArg::Sarif => OutputFormat::Sarif,
+            },
+            quiet: self.quiet,
+            jobs: self.common.jobs,
+            exclude: self.common.exclude.clone(),
+            stdin_filename: self.stdin_filename.clone(),
+        }
+    }
+}

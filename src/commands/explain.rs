@@ -1,0 +1,30 @@
+//! `fmx explain [RULE]`: the rule list, or one rule's page.
+
+use std::io::Write;
+
+use super::ExitStatus;
+use crate::rules::{self, Rule};
+
+pub fn run(
+    rule: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    match rule {
+        None => {
+            out.write_all(rules::render_list().as_bytes())?;
+            Ok(ExitStatus::Success)
+        }
+        Some(name) => match Rule::from_name(name) {
+            Some(rule) => {
+                out.write_all(rules::render(rule).as_bytes())?;
+                Ok(ExitStatus::Success)
+            }
+            None => {
+                writeln!(err, "error: unknown rule `{name}`")?;
+                writeln!(err, "  help: `fmx explain` lists the rules")?;
+                Ok(ExitStatus::Error)
+            }
+        },
+    }
+}

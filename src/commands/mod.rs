@@ -1,0 +1,54 @@
+//! The commands, each run on resolved settings with the streams it may write to.
+
+pub mod check;
+pub mod explain;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, ConfigError};
+
+/// The exit-code contract (see the README): 0 clean, 1 problems found, 2 fmx could not do
+/// its job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No errors (warnings allowed); nothing would change under `--check`.
+    Success = 0,
+    /// Errors found, files refused, or something would change under `--check`.
+    Failure = 1,
+    /// Bad flags, bad config, unreadable path argument.
+    Error = 2,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Which configuration to use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigChoice {
+    /// The nearest `fmx.toml`/`.fmx.toml` from the working directory up, else the defaults.
+    Discover,
+    File(PathBuf),
+    /// `--no-config`: the built-in defaults.
+    Defaults,
+}
+
+/// Loads the configuration `choice` names, relative to `cwd`.
+pub fn load_config(choice: &ConfigChoice, cwd: &Path) -> Result<Config, ConfigError> {
+    let path = match choice {
+        ConfigChoice::Defaults => None,
+        ConfigChoice::File(p) => Some(crate::walk::absolute(cwd, p)),
+        ConfigChoice::Discover => Config::discover(cwd),
+    };
+    match path {
+        Some(p) => Config::load(&p),
+        None => Ok(Config::defaults(cwd.to_path_buf())),
+    }
+}
+
+/// Whether an I/O error means the reader of our output went away (`fmx check | head`).
+pub fn is_broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}

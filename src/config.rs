@@ -1,0 +1,584 @@
+//! `fmx.toml`: the schema posts are checked against, found up the tree, with overrides.
+//!
+//! Unknown keys, wrong types, unknown rule names and bad globs are errors that name the line
+//! of the mistake; the caller stops with exit 2. Without a config file the schema is
+//! `required = ["title", "date"]` with `date` of type `epoch`; a config file replaces that
+//! default entirely.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Severity;
+use crate::formats::Limits;
+use crate::rules::Rule;
+
+pub const FILE_NAMES: [&str; 2] = ["fmx.toml", ".fmx.toml"];
+pub const DEFAULT_EXTENSIONS: [&str; 5] = ["md", "markdown", "mdx", "html", "htm"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{col}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: u32,
+        col: u32,
+        message: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    String,
+    Integer,
+    Float,
+    Number,
+    Boolean,
+    Array,
+    Table,
+    Url,
+    Epoch,
+    Datetime,
+    Date,
+    Any,
+}
+
+impl FieldType {
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldType::String => "a string",
+            FieldType::Integer => "an integer",
+            FieldType::Float => "a float",
+            FieldType::Number => "a number",
+            FieldType::Boolean => "a boolean",
+            FieldType::Array => "an array",
+            FieldType::Table => "a table",
+            FieldType::Url => "an absolute URL",
+            FieldType::Epoch => "Unix epoch seconds as a number",
+            FieldType::Datetime => "an RFC 3339 date-time",
+            FieldType::Date => "a date (YYYY-MM-DD)",
+            FieldType::Any => "any value",
+        }
+    }
+
+    /// Types whose values `--dates` converts.
+    pub fn is_date(self) -> bool {
+        matches!(self, FieldType::Epoch | FieldType::Datetime)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Warn,
+    Error,
+}
+
+impl Level {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Warn => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    required: Option<Vec<String>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    allow_unknown_fields: Option<bool>,
+    extensions: Option<Vec<String>>,
+    #[serde(default)]
+    fields: IndexMap<String, RawField>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+    #[serde(default)]
+    rules: IndexMap<Spanned<String>, Level>,
+    limits: Option<RawLimits>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawField {
+    #[serde(rename = "type")]
+    ty: Option<FieldType>,
+    min_length: Option<usize>,
+    one_of: Option<Vec<toml::Value>>,
+    earliest: Option<Spanned<String>>,
+    latest: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOverride {
+    paths: Vec<Spanned<String>>,
+    required: Option<Vec<String>>,
+    allow_unknown_fields: Option<bool>,
+    #[serde(default)]
+    fields: IndexMap<String, RawField>,
+    #[serde(default)]
+    rules: IndexMap<Spanned<String>, Level>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLimits {
+    max_depth: Option<usize>,
+    max_alias_nodes: Option<usize>,
+    max_front_matter_bytes: Option<usize>,
+}
+
+/// What one field must be.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FieldSpec {
+    pub ty: Option<FieldType>,
+    pub min_length: Option<usize>,
+    pub one_of: Option<Vec<toml::Value>>,
+    /// Bounds as epoch seconds.
+    pub earliest: Option<i64>,
+    pub latest: Option<i64>,
+}
+
+/// The schema and rule levels one file is checked against.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    pub required: Vec<String>,
+    pub allow_unknown_fields: bool,
+    pub fields: IndexMap<String, FieldSpec>,
+    severities: Vec<Option<Severity>>,
+}
+
+impl Schema {
+    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        self.severities[rule as usize]
+    }
+
+    pub fn field(&self, name: &str) -> Option<&FieldSpec> {
+        self.fields.get(name)
+    }
+
+    /// Fields whose values are dates (`epoch` or `datetime`).
+    pub fn date_fields(&self) -> impl Iterator<Item = (&str, FieldType)> {
+        self.fields
+            .iter()
+            .filter_map(|(k, f)| f.ty.filter(|t| t.is_date()).map(|t| (k.as_str(), t)))
+    }
+
+    fn default_schema() -> Schema {
+        let mut fields = IndexMap::new();
+        fields.insert(
+            "date".to_string(),
+            FieldSpec {
+                ty: Some(FieldType::Epoch),
+                ..FieldSpec::default()
+            },
+        );
+        Schema {
+            required: vec!["title".into(), "date".into()],
+            allow_unknown_fields: true,
+            fields,
+            severities: Rule::ALL.iter().map(|r| r.default_severity()).collect(),
+        }
+    }
+}
+
+/// A loaded configuration: the base schema, overrides by glob, walking settings.
+#[derive(Debug)]
+pub struct Config {
+    /// The file it came from; `None` for the built-in defaults.
+    pub path: Option<PathBuf>,
+    /// The folder that `exclude` and override `paths` are relative to.
+    pub root: PathBuf,
+    pub base: Arc<Schema>,
+    overrides: Vec<Override>,
+    pub exclude: Vec<String>,
+    pub extensions: Vec<String>,
+    pub limits: Limits,
+}
+
+#[derive(Debug)]
+struct Override {
+    globs: GlobSet,
+    required: Option<Vec<String>>,
+    allow_unknown_fields: Option<bool>,
+    fields: IndexMap<String, FieldSpec>,
+    rules: Vec<(Rule, Option<Severity>)>,
+}
+
+impl Config {
+    /// The built-in defaults, as with `--no-config`.
+    pub fn defaults(root: PathBuf) -> Config {
+        Config {
+            path: None,
+            root,
+            base: Arc::new(Schema::default_schema()),
+            overrides: Vec::new(),
+            exclude: Vec::new(),
+            extensions: DEFAULT_EXTENSIONS.iter().map(|s| s.to_string()).collect(),
+            limits: Limits::default(),
+        }
+    }
+
+    /// The nearest `fmx.toml` or `.fmx.toml` from `start` upwards, stopping at a repository
+    /// root (a folder with `.git`).
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        for dir in start.ancestors() {
+            for name in FILE_NAMES {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    return Some(candidate);
+                }
+            }
+            if dir.join(".git").exists() {
+                return None;
+            }
+        }
+        None
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Config::parse(&text, path, root)
+    }
+
+    pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigError> {
+        let at = |span: std::ops::Range<usize>, message: String| {
+            let (line, col) = line_col(text, span.start);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message,
+            }
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            at(
+                e.span().unwrap_or(0..0),
+                e.message().trim_end().replace('\n', "; "),
+            )
+        })?;
+
+        let mut severities: Vec<Option<Severity>> =
+            Rule::ALL.iter().map(|r| r.default_severity()).collect();
+        for (rule, level) in resolve_rules(&raw.rules, &at)? {
+            severities[rule as usize] = level;
+        }
+        let mut fields = IndexMap::new();
+        for (name, f) in &raw.fields {
+            fields.insert(name.clone(), resolve_field(f, &at)?);
+        }
+        let base = Schema {
+            required: raw.required.unwrap_or_default(),
+            allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(true),
+            fields,
+            severities,
+        };
+
+        let mut overrides = Vec::new();
+        for o in &raw.overrides {
+            let mut builder = GlobSetBuilder::new();
+            for p in &o.paths {
+                builder.add(gitignore_glob(p.get_ref()).map_err(|e| at(p.span(), e))?);
+            }
+            let globs = builder
+                .build()
+                .map_err(|e| at(o.paths[0].span(), e.to_string()))?;
+            let mut fields = IndexMap::new();
+            for (name, f) in &o.fields {
+                fields.insert(name.clone(), resolve_field(f, &at)?);
+            }
+            overrides.push(Override {
+                globs,
+                required: o.required.clone(),
+                allow_unknown_fields: o.allow_unknown_fields,
+                fields,
+                rules: resolve_rules(&o.rules, &at)?,
+            });
+        }
+        let mut exclude = Vec::new();
+        for e in raw.exclude.iter().flatten() {
+            gitignore_glob(e.get_ref()).map_err(|m| at(e.span(), m))?;
+            exclude.push(e.get_ref().clone());
+        }
+        let defaults = Limits::default();
+        let limits = raw.limits.map_or(defaults, |l| Limits {
+            max_depth: l.max_depth.unwrap_or(defaults.max_depth),
+            max_alias_nodes: l.max_alias_nodes.unwrap_or(defaults.max_alias_nodes),
+            max_block_bytes: l.max_front_matter_bytes.unwrap_or(defaults.max_block_bytes),
+        });
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            root,
+            base: Arc::new(base),
+            overrides,
+            exclude,
+            extensions: raw
+                .extensions
+                .unwrap_or_else(|| DEFAULT_EXTENSIONS.iter().map(|s| s.to_string()).collect()),
+            limits,
+        })
+    }
+
+    /// Adds `--require` fields to every schema.
+    pub fn require(&mut self, fields: &[String]) {
+        if fields.is_empty() {
+            return;
+        }
+        let base = Arc::make_mut(&mut self.base);
+        for f in fields {
+            if !base.required.contains(f) {
+                base.required.push(f.clone());
+            }
+        }
+        for o in &mut self.overrides {
+            if let Some(req) = &mut o.required {
+                for f in fields {
+                    if !req.contains(f) {
+                        req.push(f.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The schema for a file, at `path` relative to [`Config::root`]: the base with every
+    /// matching override applied in order, so later overrides win.
+    pub fn schema_for(&self, relative: &Path) -> Arc<Schema> {
+        let mut schema: Option<Schema> = None;
+        for o in &self.overrides {
+            if !o.globs.is_match(relative) {
+                continue;
+            }
+            let s = schema.get_or_insert_with(|| (*self.base).clone());
+            if let Some(r) = &o.required {
+                s.required = r.clone();
+            }
+            if let Some(a) = o.allow_unknown_fields {
+                s.allow_unknown_fields = a;
+            }
+            for (k, f) in &o.fields {
+                s.fields.insert(k.clone(), f.clone());
+            }
+            for &(rule, level) in &o.rules {
+                s.severities[rule as usize] = level;
+            }
+        }
+        schema.map_or_else(|| Arc::clone(&self.base), Arc::new)
+    }
+}
+
+type At<'a> = dyn Fn(std::ops::Range<usize>, String) -> ConfigError + 'a;
+
+fn resolve_rules(
+    rules: &IndexMap<Spanned<String>, Level>,
+    at: &At<'_>,
+) -> Result<Vec<(Rule, Option<Severity>)>, ConfigError> {
+    rules
+        .iter()
+        .map(|(name, level)| {
+            let rule = Rule::from_name(name.get_ref()).ok_or_else(|| {
+                at(
+                    name.span(),
+                    format!(
+                        "unknown rule `{}` (`fmx explain` lists the rules)",
+                        name.get_ref()
+                    ),
+                )
+            })?;
+            Ok((rule, level.severity()))
+        })
+        .collect()
+}
+
+fn resolve_field(raw: &RawField, at: &At<'_>) -> Result<FieldSpec, ConfigError> {
+    let bound = |b: &Option<Spanned<String>>| -> Result<Option<i64>, ConfigError> {
+        b.as_ref()
+            .map(|s| {
+                parse_bound(s.get_ref()).ok_or_else(|| {
+                    at(
+                        s.span(),
+                        format!(
+                            "`{}` is not a date (YYYY-MM-DD) or an RFC 3339 date-time",
+                            s.get_ref()
+                        ),
+                    )
+                })
+            })
+            .transpose()
+    };
+    Ok(FieldSpec {
+        ty: raw.ty,
+        min_length: raw.min_length,
+        one_of: raw.one_of.clone(),
+        earliest: bound(&raw.earliest)?,
+        latest: bound(&raw.latest)?,
+    })
+}
+
+/// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time → epoch seconds.
+pub fn parse_bound(text: &str) -> Option<i64> {
+    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        return Some(ts.as_second());
+    }
+    let date: jiff::civil::Date = text.parse().ok()?;
+    let ts = jiff::tz::TimeZone::UTC
+        .to_ambiguous_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+        .unambiguous()
+        .ok()?;
+    Some(ts.as_second())
+}
+
+/// A gitignore-style pattern as a glob: without a `/` it matches at any depth; a leading
+/// `/` anchors it to the root; `dir/` matches everything below `dir`.
+pub fn gitignore_glob(pattern: &str) -> Result<Glob, String> {
+    let p = pattern.trim();
+    if p.is_empty() {
+        return Err("an empty glob matches nothing".into());
+    }
+    let anchored = p.starts_with('/') || p.trim_end_matches('/').contains('/');
+    let mut glob = p.trim_start_matches('/').to_string();
+    if glob.ends_with('/') {
+        glob.push_str("**");
+    }
+    if !anchored {
+        glob = format!("**/{glob}");
+    }
+    globset::GlobBuilder::new(&glob)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("bad glob `{pattern}`: {}", e.kind()))
+}
+
+fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let idx = crate::document::LineIndex::new(text, 1);
+    let p = idx.pos(offset);
+    (p.line, p.col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("fmx.toml"), PathBuf::from("."))
+    }
+
+    fn invalid_line(text: &str) -> (u32, String) {
+        match parse(text) {
+            Err(ConfigError::Invalid { line, message, .. }) => (line, message),
+            other => panic!("expected an invalid config, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn spec_example_loads() {
+        let c = parse(
+            r#"
+required = ["title", "date", "extends", "section", "description"]
+exclude = ["drafts/**"]
+allow-unknown-fields = true
+
+[fields.date]
+type = "epoch"
+earliest = "1990-01-01"
+latest = "2100-01-01"
+
+[fields.title]
+type = "string"
+min-length = 1
+
+[fields.image]
+type = "url"
+
+[fields.section]
+one-of = ["content", "news"]
+
+[[overrides]]
+paths = ["drafts/**"]
+required = ["title"]
+
+[rules]
+delimiter-whitespace = "warn"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.base.required.len(), 5);
+        assert_eq!(c.base.field("date").unwrap().earliest, Some(631152000));
+        assert_eq!(
+            c.base.severity(Rule::DelimiterWhitespace),
+            Some(Severity::Warning)
+        );
+        let drafts = c.schema_for(Path::new("drafts/a.md"));
+        assert_eq!(drafts.required, vec!["title".to_string()]);
+        let posts = c.schema_for(Path::new("posts/a.md"));
+        assert_eq!(posts.required.len(), 5);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let (line, message) = invalid_line("required = []\nrequird = [\"x\"]\n");
+        assert_eq!(line, 2);
+        assert!(message.contains("requird"), "{message}");
+    }
+
+    #[test]
+    fn unknown_field_property_and_rule_and_type() {
+        assert_eq!(invalid_line("[fields.a]\ntype = \"strng\"\n").0, 2);
+        assert_eq!(invalid_line("[fields.a]\nmin_len = 1\n").0, 2);
+        assert_eq!(invalid_line("[rules]\nno-such-rule = \"off\"\n").0, 2);
+        assert_eq!(invalid_line("[rules]\nbom = \"loud\"\n").0, 2);
+        assert_eq!(invalid_line("[fields.d]\nearliest = \"yesterday\"\n").0, 2);
+        assert_eq!(invalid_line("\n[[overrides]]\npaths = [\"a/[\"]\n").0, 3);
+    }
+
+    #[test]
+    fn later_overrides_win() {
+        let c = parse(
+            r#"
+required = ["title"]
+[[overrides]]
+paths = ["*.md"]
+required = ["a"]
+[[overrides]]
+paths = ["news/**"]
+required = ["b"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.schema_for(Path::new("x/y.md")).required, vec!["a"]);
+        assert_eq!(c.schema_for(Path::new("news/y.md")).required, vec!["b"]);
+        assert_eq!(c.schema_for(Path::new("x/y.html")).required, vec!["title"]);
+    }
+
+    #[test]
+    fn gitignore_style_globs() {
+        let m = |p: &str, path: &str| gitignore_glob(p).unwrap().compile_matcher().is_match(path);
+        assert!(m("*.md", "a/b/c.md"));
+        assert!(m("drafts/**", "drafts/x/y.md"));
+        assert!(!m("drafts/**", "posts/drafts/y.md"));
+        assert!(m("drafts/", "drafts/y.md"));
+        assert!(m("/top.md", "top.md"));
+        assert!(!m("/top.md", "a/top.md"));
+    }
+}

@@ -1,0 +1,195 @@
+//! Paths, folders and stdin → the sorted list of posts to process.
+//!
+//! Folders are walked recursively, honouring `.gitignore`/`.ignore` (also outside a git
+//! repository) and skipping hidden paths; only files with a post extension are taken.
+//! `exclude` patterns (gitignore-style) apply to walked paths; a path given explicitly is
+//! always processed. A path argument that does not exist is an error (exit 2); a folder
+//! that cannot be read while walking becomes an [`Input::Unreadable`] and the walk goes on.
+
+use std::path::{Path, PathBuf};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    File { display: String, path: PathBuf },
+    Stdin { display: String },
+    Unreadable { display: String, message: String },
+}
+
+impl Input {
+    pub fn display(&self) -> &str {
+        match self {
+            Input::File { display, .. }
+            | Input::Stdin { display }
+            | Input::Unreadable { display, .. } => display,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    #[error("{0}: no such file or directory")]
+    Missing(String),
+    #[error("bad exclude pattern `{pattern}`: {message}")]
+    BadPattern { pattern: String, message: String },
+}
+
+/// What to walk and what to leave out.
+pub struct Walker {
+    extensions: Vec<String>,
+    excludes: Vec<Gitignore>,
+    cwd: PathBuf,
+}
+
+impl Walker {
+    /// `config_excludes` are relative to `config_root`, `cli_excludes` to `cwd`.
+    pub fn new(
+        extensions: &[String],
+        config_root: &Path,
+        config_excludes: &[String],
+        cwd: &Path,
+        cli_excludes: &[String],
+    ) -> Result<Walker, WalkError> {
+        let mut excludes = Vec::new();
+        for (root, patterns) in [(config_root, config_excludes), (cwd, cli_excludes)] {
+            if patterns.is_empty() {
+                continue;
+            }
+            let mut builder = GitignoreBuilder::new(absolute(cwd, root));
+            for p in patterns {
+                builder
+                    .add_line(None, p)
+                    .map_err(|e| WalkError::BadPattern {
+                        pattern: p.clone(),
+                        message: e.to_string(),
+                    })?;
+            }
+            excludes.push(builder.build().map_err(|e| WalkError::BadPattern {
+                pattern: patterns.join(", "),
+                message: e.to_string(),
+            })?);
+        }
+        Ok(Walker {
+            extensions: extensions
+                .iter()
+                .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+                .collect(),
+            excludes,
+            cwd: cwd.to_path_buf(),
+        })
+    }
+
+    /// The inputs for `paths` (`.` when empty), sorted by their display path, each once.
+    pub fn collect(
+        &self,
+        paths: &[PathBuf],
+        stdin_name: Option<&str>,
+    ) -> Result<Vec<Input>, WalkError> {
+        let default = [PathBuf::from(".")];
+        let paths = if paths.is_empty() {
+            &default[..]
+        } else {
+            paths
+        };
+        let mut inputs = Vec::new();
+        for path in paths {
+            if path.as_os_str() == "-" {
+                inputs.push(Input::Stdin {
+                    display: stdin_name.unwrap_or("-").to_string(),
+                });
+                continue;
+            }
+            let meta = std::fs::metadata(path)
+                .map_err(|_| WalkError::Missing(path.display().to_string()))?;
+            if meta.is_dir() {
+                self.walk(path, &mut inputs);
+            } else {
+                inputs.push(Input::File {
+                    display: display(path),
+                    path: path.clone(),
+                });
+            }
+        }
+        inputs.sort();
+        inputs.dedup_by(|a, b| a.display() == b.display());
+        Ok(inputs)
+    }
+
+    fn walk(&self, dir: &Path, inputs: &mut Vec<Input>) {
+        let walker = ignore::WalkBuilder::new(dir)
+            .hidden(true)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .ignore(true)
+            .require_git(false)
+            .parents(true)
+            .follow_links(false)
+            .filter_entry({
+                let excludes = self.excludes.clone();
+                let cwd = self.cwd.clone();
+                move |entry| {
+                    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                    !is_excluded(&excludes, &absolute(&cwd, entry.path()), is_dir)
+                }
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    if entry
+                        .file_type()
+                        .is_some_and(|t| t.is_file() || t.is_symlink())
+                        && self.has_post_extension(entry.path())
+                    {
+                        inputs.push(Input::File {
+                            display: display(entry.path()),
+                            path: entry.into_path(),
+                        });
+                    }
+                }
+                Err(err) => {
+                    let path = match &err {
+                        ignore::Error::WithPath { path, .. } => display(path),
+                        _ => display(dir),
+                    };
+                    inputs.push(Input::Unreadable {
+                        display: path,
+                        message: err.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn has_post_extension(&self, path: &Path) -> bool {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| self.extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+    }
+}
+
+fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
+    excludes.iter().any(|g| {
+        path.starts_with(g.path()) && g.matched_path_or_any_parents(path, is_dir).is_ignore()
+    })
+}
+
+pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    }
+}
+
+/// The path as messages show it: as given, `/`-separated, without a leading `./`.
+pub fn display(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_string()
+}
