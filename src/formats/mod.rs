@@ -85,3 +85,62 @@ pub fn parse(
         Format::Json => json::parse(text, first_line, limits),
     }
 }
+
+/// Something the converter did that the report must list: nothing is changed silently.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Note {
+    /// TOML writes plain keys before tables: this key now stands after `after`... or
+    /// before the tables it used to follow.
+    Moved { key: String, reason: String },
+    /// The target has no comments (JSON): this comment was dropped.
+    DroppedComment { key: Option<String>, text: String },
+    /// The target has no date-time type (JSON): written as its RFC 3339 string.
+    DateTimeToString { key: String, text: String },
+}
+
+/// A value the target format cannot hold; the file is refused with this reason.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{key}`: {reason}")]
+pub struct EmitError {
+    /// Where: a key path such as `extra.authors[0].name` (`<root>` for the block itself).
+    pub key: String,
+    pub reason: String,
+}
+
+/// The new block's text and what the conversion did to get there.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Emitted {
+    /// YAML/TOML: the lines between the delimiters, each ending in `\n`. JSON: the object,
+    /// from `{` to `}`, with no line break after it.
+    pub text: String,
+    pub notes: Vec<Note>,
+}
+
+/// Writes `table` as a block of `format`, keeping key order where the format allows,
+/// the original digits of every number, and comments where the format has them.
+pub fn emit(format: Format, table: &crate::value::Table) -> Result<Emitted, EmitError> {
+    match format {
+        Format::Yaml => yaml::write::emit(table),
+        Format::Toml => toml::write::emit(table),
+        Format::Json => json::write::emit(table),
+    }
+}
+
+/// `a.b[2].c`-style path to a value, quoting keys that are not bare words.
+pub fn key_path(parent: &str, key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let key = if bare {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    };
+    if parent.is_empty() {
+        key
+    } else {
+        format!("{parent}.{key}")
+    }
+}

@@ -5,3 +5,4 @@ use super::{Limits, ParseError, Parsed};
 pub fn parse(_text: &str, _first_line: u32, _limits: &Limits) -> Result<Parsed, ParseError> {
     todo!("json parser")
 }
+pub mod write;

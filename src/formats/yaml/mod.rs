@@ -9,3 +9,4 @@ pub fn parse(_text: &str, _first_line: u32, _limits: &Limits) -> Result<Parsed, 
 pub fn yaml11_ambiguity(_plain: &str) -> Option<String> {
     todo!()
 }
+pub mod write;
