@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use fmx::commands::ConfigChoice;
 use fmx::commands::check::CheckSettings;
+use fmx::commands::convert::{ConvertSettings, Mode, ReportFormat};
+use fmx::convert::DatesMode;
+use fmx::document::Format;
 use fmx::report::OutputFormat;
 
 #[derive(Debug, Parser)]
@@ -25,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Validate posts and report every front matter problem at its line and column.
     Check(CheckArgs),
+    /// Rewrite front matter in another format: a dry run with diffs unless --write.
+    Convert(ConvertArgs),
     /// List the rules, or print one rule's documentation.
     Explain {
         /// A rule name, e.g. `date-not-epoch`.
@@ -53,6 +58,88 @@ pub struct CheckArgs {
     /// The name to use for the post read from stdin, in messages and override globs.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Files or folders to convert (folders are walked).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The format to write.
+    #[arg(long, value_enum)]
+    pub to: ToArg,
+    /// Apply the conversion (atomically, file by file).
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Write nothing; exit 1 if any file would change (for CI).
+    #[arg(long)]
+    pub check: bool,
+    /// Date fields: keep them, or turn them into epoch seconds or RFC 3339 date-times.
+    #[arg(long, value_enum, default_value_t = DatesArg::Keep)]
+    pub dates: DatesArg,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = ConvertFormatArg::Human)]
+    pub output_format: ConvertFormatArg,
+    /// Print only refusals and errors, and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ToArg {
+    Yaml,
+    Toml,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DatesArg {
+    Keep,
+    Epoch,
+    Rfc3339,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConvertFormatArg {
+    Human,
+    Json,
+}
+
+impl ConvertArgs {
+    pub fn settings(&self) -> ConvertSettings {
+        ConvertSettings {
+            paths: self.paths.clone(),
+            to: match self.to {
+                ToArg::Yaml => Format::Yaml,
+                ToArg::Toml => Format::Toml,
+                ToArg::Json => Format::Json,
+            },
+            mode: if self.write {
+                Mode::Write
+            } else if self.check {
+                Mode::Check
+            } else {
+                Mode::DryRun
+            },
+            dates: match self.dates {
+                DatesArg::Keep => DatesMode::Keep,
+                DatesArg::Epoch => DatesMode::Epoch,
+                DatesArg::Rfc3339 => DatesMode::Rfc3339,
+            },
+            config: self.config.choice(),
+            output_format: match self.output_format {
+                ConvertFormatArg::Human => ReportFormat::Human,
+                ConvertFormatArg::Json => ReportFormat::Json,
+            },
+            quiet: self.quiet,
+            jobs: self.common.jobs,
+            exclude: self.common.exclude.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

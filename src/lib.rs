@@ -8,6 +8,7 @@
 pub mod check;
 pub mod commands;
 pub mod config;
+pub mod convert;
 pub mod diagnostic;
 pub mod document;
 pub mod epoch;
@@ -16,3 +17,4 @@ pub mod report;
 pub mod rules;
 pub mod value;
 pub mod walk;
+pub mod write;

@@ -36,6 +36,12 @@ fn run(cli: Cli) -> std::io::Result<ExitStatus> {
                 &mut err,
             )
         }
+        Command::Convert(args) => {
+            let color = args.common.color.choice();
+            let mut out = AutoStream::new(std::io::stdout().lock(), color);
+            let mut err = AutoStream::new(std::io::stderr().lock(), color);
+            commands::convert::run(&args.settings(), &mut out, &mut err)
+        }
         Command::Explain { rule } => {
             let mut out = AutoStream::auto(std::io::stdout().lock());
             commands::explain::run(rule.as_deref(), &mut out, &mut std::io::stderr().lock())

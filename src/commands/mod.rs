@@ -1,6 +1,7 @@
 //! The commands, each run on resolved settings with the streams it may write to.
 
 pub mod check;
+pub mod convert;
 pub mod explain;
 
 use std::path::{Path, PathBuf};

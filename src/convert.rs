@@ -1,0 +1,430 @@
+//! One post in another format: transform dates, emit, parse back, compare, assemble.
+//!
+//! Lossless or refused: the new block is parsed back with the target's own parser and
+//! compared with the value it was meant to hold (the original, plus only the changes that
+//! were asked for or that the SPEC names); any difference refuses the file. The body bytes
+//! are copied, never decoded.
+
+use serde::Serialize;
+
+use crate::config::FieldType;
+use crate::document::{self, Format, Layout, LineEnding, Split};
+use crate::epoch;
+use crate::formats::{self, Limits, Note};
+use crate::value::{DateTime, DateTimeKind, Float, Int, Node, Table, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatesMode {
+    Keep,
+    Epoch,
+    Rfc3339,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConvertOptions {
+    pub to: Format,
+    pub dates: DatesMode,
+    /// Top-level keys whose values are dates, and their configured type.
+    pub date_fields: Vec<(String, FieldType)>,
+    pub limits: Limits,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Converted,
+    Unchanged,
+    Refused,
+    Error,
+}
+
+/// One value-level change the conversion makes, for the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub key: String,
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What happened to one file.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub from: Option<Format>,
+    pub status: Status,
+    pub reason: Option<String>,
+    pub changes: Vec<Change>,
+    /// The whole new file, when `status` is `Converted`.
+    pub new_bytes: Option<Vec<u8>>,
+    /// The old and new front matter text (delimiters included), for the diff.
+    pub old_block: String,
+    pub new_block: String,
+}
+
+impl Outcome {
+    fn new(from: Option<Format>, status: Status, reason: impl Into<Option<String>>) -> Self {
+        Outcome {
+            from,
+            status,
+            reason: reason.into(),
+            changes: Vec::new(),
+            new_bytes: None,
+            old_block: String::new(),
+            new_block: String::new(),
+        }
+    }
+}
+
+/// Converts the post in `bytes` (the whole file).
+pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
+    let layout = match document::split(bytes, true, opts.limits.max_block_bytes) {
+        Split::Found(l) => l,
+        Split::NoFrontMatter => {
+            return Outcome::new(None, Status::Unchanged, "no front matter: nothing to convert".to_string());
+        }
+        Split::Unclosed { format, open_line } => {
+            return Outcome::new(
+                Some(format),
+                Status::Error,
+                format!("the front matter opened at line {open_line} is never closed"),
+            );
+        }
+        Split::TooLarge { format, limit, .. } => {
+            return Outcome::new(
+                Some(format),
+                Status::Error,
+                format!("the front matter is larger than the {limit}-byte limit"),
+            );
+        }
+        Split::NeedMore => return Outcome::new(None, Status::Error, "internal: incomplete read".to_string()),
+    };
+    let from = Some(layout.format);
+    let Ok(text) = std::str::from_utf8(&bytes[layout.content.clone()]) else {
+        return Outcome::new(from, Status::Error, "the front matter is not valid UTF-8".to_string());
+    };
+    let parsed = match crate::check::parse_block(&layout, text, &opts.limits) {
+        Ok(p) => p,
+        Err(e) => {
+            let p = e.pos();
+            return Outcome::new(from, Status::Error, format!("line {}, column {}: {e}", p.line, p.col));
+        }
+    };
+    if let Some(d) = parsed.duplicates.first() {
+        return Outcome::new(
+            from,
+            Status::Refused,
+            format!(
+                "duplicate key `{}` at line {} (first at line {}): readers disagree on which one wins",
+                d.key, d.pos.line, d.first.line
+            ),
+        );
+    }
+    let Value::Table(original) = parsed.root.value else {
+        return Outcome::new(from, Status::Error, "the front matter is not key/value pairs".to_string());
+    };
+
+    let mut outcome = Outcome::new(from, Status::Unchanged, None);
+    outcome.old_block = lossy_block(bytes, &layout);
+    let mut expected = original.clone();
+    match transform_dates(&mut expected, opts) {
+        Ok(changes) => outcome.changes = changes,
+        Err(reason) => {
+            outcome.status = Status::Refused;
+            outcome.reason = Some(reason);
+            return outcome;
+        }
+    }
+    if layout.format == opts.to && outcome.changes.is_empty() {
+        return outcome;
+    }
+
+    let emitted = match formats::emit(opts.to, &expected) {
+        Ok(e) => e,
+        Err(e) => {
+            outcome.status = Status::Refused;
+            outcome.reason = Some(format!("{e}"));
+            return outcome;
+        }
+    };
+    for note in &emitted.notes {
+        outcome.changes.push(note_change(note));
+    }
+    if opts.to == Format::Json {
+        // JSON has no date-time type; the SPEC accepts that one change, and it is listed.
+        strings_for_datetimes(&mut expected);
+    }
+    let reread = match formats::parse(opts.to, &emitted.text, 1, &opts.limits) {
+        Ok(p) => p,
+        Err(e) => {
+            outcome.status = Status::Refused;
+            outcome.reason = Some(format!("the {} written does not parse back: {e}", opts.to));
+            return outcome;
+        }
+    };
+    let back = match &reread.root.value {
+        Value::Table(t) if reread.duplicates.is_empty() => t,
+        _ => {
+            outcome.status = Status::Refused;
+            outcome.reason = Some(format!("the {} written does not read back as the same keys", opts.to));
+            return outcome;
+        }
+    };
+    if let Some(path) = first_difference(&expected, back, "") {
+        outcome.status = Status::Refused;
+        outcome.reason = Some(format!(
+            "`{path}` would read back differently from {}",
+            opts.to
+        ));
+        return outcome;
+    }
+
+    let new_bytes = assemble(bytes, &layout, opts.to, &emitted.text);
+    outcome.new_block = match opts.to.delimiter() {
+        Some(d) => format!("{d}\n{}{d}\n", emitted.text),
+        None => format!("{}\n", emitted.text),
+    };
+    if new_bytes == bytes {
+        return outcome;
+    }
+    outcome.status = Status::Converted;
+    outcome.new_bytes = Some(new_bytes);
+    outcome
+}
+
+/// BOM + blank lines before + the new block with its delimiters + the body, byte for byte.
+fn assemble(bytes: &[u8], layout: &Layout, to: Format, block: &str) -> Vec<u8> {
+    let eol = layout.line_ending.as_str();
+    let block = match layout.line_ending {
+        LineEnding::Lf => block.to_string(),
+        LineEnding::Crlf => block.replace('\n', "\r\n"),
+    };
+    let body = &bytes[layout.body.clone()];
+    // A file that ended right at the closing delimiter (no line break) keeps ending there.
+    let close_has_eol = layout.body.start > layout.close.end;
+    let mut out = Vec::with_capacity(bytes.len() + block.len());
+    if layout.bom {
+        out.extend_from_slice(document::BOM);
+    }
+    out.extend_from_slice(&bytes[layout.prefix.clone()]);
+    match to.delimiter() {
+        Some(delim) => {
+            out.extend_from_slice(delim.as_bytes());
+            out.extend_from_slice(eol.as_bytes());
+            out.extend_from_slice(block.as_bytes());
+            out.extend_from_slice(delim.as_bytes());
+        }
+        None => out.extend_from_slice(block.as_bytes()),
+    }
+    if close_has_eol || !body.is_empty() {
+        out.extend_from_slice(eol.as_bytes());
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+/// The front matter as text, delimiters included, for the diff.
+fn lossy_block(bytes: &[u8], layout: &Layout) -> String {
+    String::from_utf8_lossy(&bytes[layout.open.start..layout.body.start]).replace("\r\n", "\n")
+}
+
+fn note_change(note: &Note) -> Change {
+    match note {
+        Note::Moved { key, reason } => Change {
+            key: key.clone(),
+            kind: "moved",
+            from: None,
+            to: None,
+            detail: Some(reason.clone()),
+        },
+        Note::DroppedComment { key, text } => Change {
+            key: key.clone().unwrap_or_default(),
+            kind: "comment-dropped",
+            from: Some(format!("#{text}")),
+            to: None,
+            detail: Some("JSON has no comments".into()),
+        },
+        Note::DateTimeToString { key, text } => Change {
+            key: key.clone(),
+            kind: "datetime-to-string",
+            from: Some(text.clone()),
+            to: Some(format!("{text:?}")),
+            detail: Some("JSON has no date-time type".into()),
+        },
+    }
+}
+
+/// Applies `--dates` to the date fields; every change is returned for the report. A date
+/// that cannot be converted exactly refuses the file.
+fn transform_dates(table: &mut Table, opts: &ConvertOptions) -> Result<Vec<Change>, String> {
+    let mut changes = Vec::new();
+    if opts.dates == DatesMode::Keep {
+        return Ok(changes);
+    }
+    for (key, _) in &opts.date_fields {
+        let Some(entry) = table.entries.get_mut(key) else {
+            continue;
+        };
+        let node = &mut entry.node;
+        let before = shown(&node.value);
+        let new = match opts.dates {
+            DatesMode::Epoch => to_epoch(&node.value).map_err(|e| format!("`{key}`: {e}"))?,
+            DatesMode::Rfc3339 => to_rfc3339(&node.value, opts.to).map_err(|e| format!("`{key}`: {e}"))?,
+            DatesMode::Keep => None,
+        };
+        if let Some(value) = new {
+            node.value = value;
+            changes.push(Change {
+                key: key.clone(),
+                kind: match opts.dates {
+                    DatesMode::Epoch => "date-to-epoch",
+                    _ => "date-to-rfc3339",
+                },
+                from: Some(before),
+                to: Some(shown(&node.value)),
+                detail: None,
+            });
+        }
+    }
+    Ok(changes)
+}
+
+/// `None`: already in the wanted form.
+fn to_epoch(value: &Value) -> Result<Option<Value>, String> {
+    let text = match value {
+        Value::Int(_) | Value::Float(_) => return Ok(None),
+        Value::String(s) => s.as_str(),
+        Value::DateTime(d) if d.kind == DateTimeKind::Offset => d.text.as_str(),
+        Value::DateTime(d) => {
+            return Err(format!(
+                "{} {} has no UTC offset, so it names no single instant",
+                d.kind.name(),
+                d.text
+            ));
+        }
+        other => return Err(format!("a {} is not a date", other.kind_name())),
+    };
+    let digits = epoch::from_rfc3339(text).map_err(|e| e.to_string())?;
+    Ok(Some(epoch_value(&digits)))
+}
+
+fn epoch_value(digits: &str) -> Value {
+    if !digits.contains('.') {
+        if let Ok(i) = digits.parse::<i128>() {
+            return Value::Int(Int { value: i });
+        }
+    }
+    match Float::from_decimal_text(digits) {
+        Some(f) => Value::Float(f),
+        None => Value::String(digits.to_string()),
+    }
+}
+
+fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, String> {
+    let text = match value {
+        Value::Int(i) => epoch::to_rfc3339(&i.value.to_string()).map_err(|e| e.to_string())?,
+        Value::Float(f) => {
+            let digits = f.decimal_text().ok_or("NaN or infinity is not a date")?;
+            epoch::to_rfc3339(&digits).map_err(|e| e.to_string())?
+        }
+        Value::String(s) if epoch::is_rfc3339(s) => {
+            if to == Format::Json {
+                return Ok(None);
+            }
+            normalise_rfc3339(s)
+        }
+        Value::DateTime(_) => return Ok(None),
+        Value::String(s) => return Err(format!("{s:?} is not an epoch number or an RFC 3339 date-time")),
+        other => return Err(format!("a {} is not a date", other.kind_name())),
+    };
+    Ok(Some(if to == Format::Json {
+        Value::String(text)
+    } else {
+        Value::DateTime(DateTime {
+            kind: DateTimeKind::Offset,
+            text,
+        })
+    }))
+}
+
+/// Upper-case `T` and `Z`, as our DateTime text is kept.
+fn normalise_rfc3339(s: &str) -> String {
+    let mut t: Vec<char> = s.trim().chars().collect();
+    if let Some(c) = t.get_mut(10) {
+        *c = 'T';
+    }
+    if let Some(last) = t.last_mut()
+        && *last == 'z'
+    {
+        *last = 'Z';
+    }
+    t.into_iter().collect()
+}
+
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Int(i) => i.value.to_string(),
+        Value::Float(f) => f.decimal_text().unwrap_or_else(|| format!("{}", f.value)),
+        Value::String(s) => format!("{s:?}"),
+        Value::DateTime(d) => d.text.clone(),
+        other => other.kind_name().to_string(),
+    }
+}
+
+fn strings_for_datetimes(table: &mut Table) {
+    let mut stack: Vec<&mut Node> = table.entries.values_mut().map(|e| &mut e.node).collect();
+    while let Some(node) = stack.pop() {
+        if let Value::DateTime(d) = &mut node.value {
+            let text = std::mem::take(&mut d.text);
+            node.value = Value::String(text);
+            continue;
+        }
+        match &mut node.value {
+            Value::Array(a) => stack.extend(a.iter_mut()),
+            Value::Table(t) => stack.extend(t.entries.values_mut().map(|e| &mut e.node)),
+            _ => {}
+        }
+    }
+}
+
+/// The path of the first value that differs, or `None` when the two read the same.
+pub fn first_difference(a: &Table, b: &Table, parent: &str) -> Option<String> {
+    for (key, ea) in a.iter() {
+        let path = formats::key_path(parent, key);
+        let Some(eb) = b.get(key) else {
+            return Some(path);
+        };
+        if let Some(p) = node_difference(&ea.node, &eb.node, &path) {
+            return Some(p);
+        }
+    }
+    if let Some((key, _)) = b.iter().find(|(k, _)| a.get(k).is_none()) {
+        return Some(formats::key_path(parent, key));
+    }
+    None
+}
+
+fn node_difference(a: &Node, b: &Node, path: &str) -> Option<String> {
+    match (&a.value, &b.value) {
+        (Value::Table(ta), Value::Table(tb)) => first_difference(ta, tb, path),
+        (Value::Array(xa), Value::Array(xb)) if xa.len() == xb.len() => xa
+            .iter()
+            .zip(xb)
+            .enumerate()
+            .find_map(|(i, (x, y))| node_difference(x, y, &format!("{path}[{i}]"))),
+        (va, vb) if va.same_value(vb) => None,
+        _ => Some(path.to_string()),
+    }
+}
+
+/// A unified diff of the front matter, old → new, labelled with the path.
+pub fn diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}

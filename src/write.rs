@@ -1,0 +1,39 @@
+//! The only code that writes post files.
+//!
+//! A write goes to an unnamed temporary file in the target's folder (Linux `O_TMPFILE`;
+//! elsewhere a hidden temporary name), is fsynced, and then takes the target's name in one
+//! rename: a process killed at any point leaves the old file or the complete new one, and
+//! no half-written post. The mode and, where permitted, the owner are kept. What can still
+//! go wrong: the folder may not be writable (error, file untouched); the file may have been
+//! changed by someone else since it was read (detected just before the rename: refused,
+//! file untouched); a symbolic link is never replaced (refused).
+
+use std::io::Write;
+use std::path::Path;
+
+use atomic_write_file::AtomicWriteFile;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("is a symbolic link; convert the file it points to instead")]
+    Symlink,
+    #[error("changed on disk since it was read; not overwritten")]
+    Changed,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Replaces the file at `path`, whose content was `old` when read, with `new`.
+pub fn replace(path: &Path, old: &[u8], new: &[u8]) -> Result<(), WriteError> {
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(WriteError::Symlink);
+    }
+    let mut file = AtomicWriteFile::options().open(path)?;
+    file.write_all(new)?;
+    if std::fs::read(path)? != old {
+        file.discard()?;
+        return Err(WriteError::Changed);
+    }
+    file.commit()?;
+    Ok(())
+}
