@@ -84,7 +84,11 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     let layout = match document::split(bytes, true, opts.limits.max_block_bytes) {
         Split::Found(l) => l,
         Split::NoFrontMatter => {
-            return Outcome::new(None, Status::Unchanged, "no front matter: nothing to convert".to_string());
+            return Outcome::new(
+                None,
+                Status::Unchanged,
+                "no front matter: nothing to convert".to_string(),
+            );
         }
         Split::Unclosed { format, open_line } => {
             return Outcome::new(
@@ -100,17 +104,27 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
                 format!("the front matter is larger than the {limit}-byte limit"),
             );
         }
-        Split::NeedMore => return Outcome::new(None, Status::Error, "internal: incomplete read".to_string()),
+        Split::NeedMore => {
+            return Outcome::new(None, Status::Error, "internal: incomplete read".to_string());
+        }
     };
     let from = Some(layout.format);
     let Ok(text) = std::str::from_utf8(&bytes[layout.content.clone()]) else {
-        return Outcome::new(from, Status::Error, "the front matter is not valid UTF-8".to_string());
+        return Outcome::new(
+            from,
+            Status::Error,
+            "the front matter is not valid UTF-8".to_string(),
+        );
     };
     let parsed = match crate::check::parse_block(&layout, text, &opts.limits) {
         Ok(p) => p,
         Err(e) => {
             let p = e.pos();
-            return Outcome::new(from, Status::Error, format!("line {}, column {}: {e}", p.line, p.col));
+            return Outcome::new(
+                from,
+                Status::Error,
+                format!("line {}, column {}: {e}", p.line, p.col),
+            );
         }
     };
     if let Some(d) = parsed.duplicates.first() {
@@ -124,7 +138,11 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
         );
     }
     let Value::Table(original) = parsed.root.value else {
-        return Outcome::new(from, Status::Error, "the front matter is not key/value pairs".to_string());
+        return Outcome::new(
+            from,
+            Status::Error,
+            "the front matter is not key/value pairs".to_string(),
+        );
     };
 
     let mut outcome = Outcome::new(from, Status::Unchanged, None);
@@ -169,7 +187,10 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
         Value::Table(t) if reread.duplicates.is_empty() => t,
         _ => {
             outcome.status = Status::Refused;
-            outcome.reason = Some(format!("the {} written does not read back as the same keys", opts.to));
+            outcome.reason = Some(format!(
+                "the {} written does not read back as the same keys",
+                opts.to
+            ));
             return outcome;
         }
     };
@@ -272,7 +293,9 @@ fn transform_dates(table: &mut Table, opts: &ConvertOptions) -> Result<Vec<Chang
         let before = shown(&node.value);
         let new = match opts.dates {
             DatesMode::Epoch => to_epoch(&node.value).map_err(|e| format!("`{key}`: {e}"))?,
-            DatesMode::Rfc3339 => to_rfc3339(&node.value, opts.to).map_err(|e| format!("`{key}`: {e}"))?,
+            DatesMode::Rfc3339 => {
+                to_rfc3339(&node.value, opts.to).map_err(|e| format!("`{key}`: {e}"))?
+            }
             DatesMode::Keep => None,
         };
         if let Some(value) = new {
@@ -337,7 +360,11 @@ fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, String> {
             normalise_rfc3339(s)
         }
         Value::DateTime(_) => return Ok(None),
-        Value::String(s) => return Err(format!("{s:?} is not an epoch number or an RFC 3339 date-time")),
+        Value::String(s) => {
+            return Err(format!(
+                "{s:?} is not an epoch number or an RFC 3339 date-time"
+            ));
+        }
         other => return Err(format!("a {} is not a date", other.kind_name())),
     };
     Ok(Some(if to == Format::Json {

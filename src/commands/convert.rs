@@ -96,7 +96,10 @@ pub fn run(
         }
     };
     if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
-        writeln!(err, "error: `fmx convert` works on files; `-` (stdin) is not supported")?;
+        writeln!(
+            err,
+            "error: `fmx convert` works on files; `-` (stdin) is not supported"
+        )?;
         return Ok(ExitStatus::Error);
     }
 
@@ -104,8 +107,12 @@ pub fn run(
         .num_threads(settings.jobs.unwrap_or(0))
         .build()
         .map_err(std::io::Error::other)?;
-    let results: Vec<FileResult> =
-        pool.install(|| inputs.par_iter().map(|i| convert_input(i, settings, &config)).collect());
+    let results: Vec<FileResult> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|i| convert_input(i, settings, &config))
+            .collect()
+    });
 
     let mut totals = Totals {
         files: results.len(),
@@ -252,16 +259,29 @@ fn report(
                 if settings.mode == Mode::DryRun {
                     write_diff(out, &r.diff)?;
                 } else if settings.mode == Mode::Check {
-                    writeln!(out, "{bold}{}{bold:#}: would be converted to {}", r.path, settings.to)?;
+                    writeln!(
+                        out,
+                        "{bold}{}{bold:#}: would be converted to {}",
+                        r.path, settings.to
+                    )?;
                 }
                 if !settings.quiet {
                     for c in &r.changes {
-                        writeln!(out, "{bold}{}{bold:#}: {yellow}note{yellow:#}: {}", r.path, describe(c))?;
+                        writeln!(
+                            out,
+                            "{bold}{}{bold:#}: {yellow}note{yellow:#}: {}",
+                            r.path,
+                            describe(c)
+                        )?;
                     }
                 }
             }
             Status::Refused | Status::Error => {
-                let word = if r.status == Status::Refused { "refused" } else { "error" };
+                let word = if r.status == Status::Refused {
+                    "refused"
+                } else {
+                    "error"
+                };
                 writeln!(
                     out,
                     "{bold}{}{bold:#}: {red}{word}{red:#}: {}",

@@ -1,8 +1,7 @@
 //! The rule registry: every check's stable name, default severity, fixability and docs.
 
 mod docs;
-
-pub use docs::{render, render_list};
+pub use docs::{render, render_list, render_markdown};
 
 use serde::{Serialize, Serializer};
 

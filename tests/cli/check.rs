@@ -10,16 +10,32 @@ use crate::support::{check, fixture, fixtures, fmx, run};
 /// The one diagnostic line for `file`, in human format without colour.
 fn only_line(file: &str) -> (i32, String) {
     let out = check(&["--color", "never", file]);
-    let lines: Vec<&str> = out.stdout.lines().filter(|l| !l.starts_with("  ")).collect();
-    assert_eq!(lines.len(), 1, "expected one diagnostic for {file}, got:\n{}", out.stdout);
+    let lines: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with("  "))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected one diagnostic for {file}, got:\n{}",
+        out.stdout
+    );
     (out.code, lines[0].to_string())
 }
 
 fn assert_rule_at(file: &str, position: &str, severity_rule: &str) {
     let (code, line) = only_line(file);
     let prefix = format!("{file}:{position}: {severity_rule} ");
-    assert!(line.starts_with(&prefix), "expected `{prefix}…`, got `{line}`");
-    let expected_code = if severity_rule.starts_with("error") { 1 } else { 0 };
+    assert!(
+        line.starts_with(&prefix),
+        "expected `{prefix}…`, got `{line}`"
+    );
+    let expected_code = if severity_rule.starts_with("error") {
+        1
+    } else {
+        0
+    };
     assert_eq!(code, expected_code, "exit code for {file}");
 }
 
@@ -67,10 +83,18 @@ fn reference_post_without_title_is_missing_a_field() {
 #[test]
 fn structure_rules_at_their_positions() {
     assert_rule_at("rules/no-front-matter.md", "1:1", "error[no-front-matter]");
-    assert_rule_at("rules/unclosed-front-matter.md", "1:1", "error[unclosed-front-matter]");
+    assert_rule_at(
+        "rules/unclosed-front-matter.md",
+        "1:1",
+        "error[unclosed-front-matter]",
+    );
     assert_rule_at("rules/not-a-mapping.md", "2:1", "error[not-a-mapping]");
     assert_rule_at("rules/duplicate-key.md", "4:1", "error[duplicate-key]");
-    assert_rule_at("rules/invalid-encoding.md", "2:11", "error[invalid-encoding]");
+    assert_rule_at(
+        "rules/invalid-encoding.md",
+        "2:11",
+        "error[invalid-encoding]",
+    );
     assert_rule_at("rules/empty-field.md", "2:8", "error[empty-field]");
 }
 
@@ -83,7 +107,8 @@ fn syntax_errors_point_where_a_person_would() {
     // The missing comma is after the value on line 3.
     let (_, line) = only_line("rules/syntax-error-json.md");
     assert!(
-        line.starts_with("rules/syntax-error-json.md:3:") || line.starts_with("rules/syntax-error-json.md:4:3:"),
+        line.starts_with("rules/syntax-error-json.md:3:")
+            || line.starts_with("rules/syntax-error-json.md:4:3:"),
         "{line}"
     );
 }
@@ -92,8 +117,16 @@ fn syntax_errors_point_where_a_person_would() {
 fn date_rules_at_the_value() {
     assert_rule_at("rules/date-not-epoch.md", "3:7", "error[date-not-epoch]");
     assert_rule_at("rules/date-not-finite.md", "3:7", "error[date-not-finite]");
-    assert_rule_at("rules/date-out-of-range.md", "3:7", "error[date-out-of-range]");
-    assert_rule_at("rules/date-in-milliseconds.md", "3:7", "error[date-in-milliseconds]");
+    assert_rule_at(
+        "rules/date-out-of-range.md",
+        "3:7",
+        "error[date-out-of-range]",
+    );
+    assert_rule_at(
+        "rules/date-in-milliseconds.md",
+        "3:7",
+        "error[date-in-milliseconds]",
+    );
     assert_rule_at("rules/date-in-future.md", "3:7", "warning[date-in-future]");
 }
 
@@ -101,15 +134,25 @@ fn date_rules_at_the_value() {
 fn date_not_epoch_message_names_what_was_found() {
     let (_, line) = only_line("rules/date-not-epoch.md");
     assert!(
-        line.ends_with("`date` must be Unix epoch seconds as a number, found local date 2020-10-10"),
+        line.ends_with(
+            "`date` must be Unix epoch seconds as a number, found local date 2020-10-10"
+        ),
         "{line}"
     );
 }
 
 #[test]
 fn line_ending_and_yaml_warnings() {
-    assert_rule_at("rules/mixed-line-endings.md", "2:1", "warning[mixed-line-endings]");
-    assert_rule_at("rules/ambiguous-value.md", "4:12", "warning[ambiguous-value]");
+    assert_rule_at(
+        "rules/mixed-line-endings.md",
+        "2:1",
+        "warning[mixed-line-endings]",
+    );
+    assert_rule_at(
+        "rules/ambiguous-value.md",
+        "4:12",
+        "warning[ambiguous-value]",
+    );
 }
 
 #[test]
@@ -128,7 +171,12 @@ fn positions_under_bom_and_crlf() {
 
 #[test]
 fn json_output_parses_with_every_field() {
-    let out = check(&["--output-format", "json", "rules/date-not-epoch.md", "detained-canadians.md"]);
+    let out = check(&[
+        "--output-format",
+        "json",
+        "rules/date-not-epoch.md",
+        "detained-canadians.md",
+    ]);
     assert_eq!(out.code, 1);
     let doc: Value = serde_json::from_str(&out.stdout).expect("valid JSON");
     let diags = doc["diagnostics"].as_array().unwrap();
@@ -146,17 +194,29 @@ fn json_output_parses_with_every_field() {
 
 #[test]
 fn sarif_output_is_sarif_2_1_0() {
-    let out = check(&["--output-format", "sarif", "rules/duplicate-key.md", "rules/date-in-future.md"]);
+    let out = check(&[
+        "--output-format",
+        "sarif",
+        "rules/duplicate-key.md",
+        "rules/date-in-future.md",
+    ]);
     assert_eq!(out.code, 1);
     let doc: Value = serde_json::from_str(&out.stdout).expect("valid JSON");
     assert_eq!(doc["version"], "2.1.0");
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(rules.iter().any(|r| r["id"] == "date-not-epoch"));
-    assert!(rules.iter().all(|r| r["help"]["text"].as_str().is_some_and(|t| !t.is_empty())));
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["help"]["text"].as_str().is_some_and(|t| !t.is_empty()))
+    );
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
-    let dup = results.iter().find(|r| r["ruleId"] == "duplicate-key").unwrap();
+    let dup = results
+        .iter()
+        .find(|r| r["ruleId"] == "duplicate-key")
+        .unwrap();
     assert_eq!(dup["level"], "error");
     let index = dup["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], "duplicate-key");
@@ -164,7 +224,10 @@ fn sarif_output_is_sarif_2_1_0() {
     assert_eq!(loc["artifactLocation"]["uri"], "rules/duplicate-key.md");
     assert_eq!(loc["region"]["startLine"], 4);
     assert_eq!(loc["region"]["startColumn"], 1);
-    let future = results.iter().find(|r| r["ruleId"] == "date-in-future").unwrap();
+    let future = results
+        .iter()
+        .find(|r| r["ruleId"] == "date-in-future")
+        .unwrap();
     assert_eq!(future["level"], "warning");
 }
 
@@ -174,7 +237,9 @@ fn github_annotations() {
     assert_eq!(out.code, 1);
     let line = out.stdout.lines().next().unwrap();
     assert!(
-        line.starts_with("::error file=rules/date-not-epoch.md,line=3,col=7,title=fmx(date-not-epoch)::"),
+        line.starts_with(
+            "::error file=rules/date-not-epoch.md,line=3,col=7,title=fmx(date-not-epoch)::"
+        ),
         "{line}"
     );
 }
@@ -207,16 +272,21 @@ fn colour_only_when_asked() {
     assert!(!plain.stdout.contains('\x1b'), "not a terminal: no colour");
     let coloured = check(&["--color", "always", "rules/date-not-epoch.md"]);
     assert!(coloured.stdout.contains('\x1b'));
-    let no_color = run(fmx()
-        .current_dir(fixtures())
-        .env("NO_COLOR", "1")
-        .args(["check", "--no-config", "rules/date-not-epoch.md"]));
+    let no_color = run(fmx().current_dir(fixtures()).env("NO_COLOR", "1").args([
+        "check",
+        "--no-config",
+        "rules/date-not-epoch.md",
+    ]));
     assert!(!no_color.stdout.contains('\x1b'));
 }
 
 #[test]
 fn quiet_prints_errors_only_and_no_summary() {
-    let out = check(&["--quiet", "rules/date-in-future.md", "rules/date-not-epoch.md"]);
+    let out = check(&[
+        "--quiet",
+        "rules/date-in-future.md",
+        "rules/date-not-epoch.md",
+    ]);
     assert_eq!(out.code, 1);
     assert!(!out.stdout.contains("date-in-future"));
     assert!(out.stdout.contains("date-not-epoch"));
@@ -230,10 +300,18 @@ fn exit_codes() {
     assert_eq!(check(&["rules/date-not-epoch.md"]).code, 1);
     let missing = check(&["no/such/file.md"]);
     assert_eq!(missing.code, 2);
-    assert!(missing.stderr.contains("no/such/file.md"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("no/such/file.md"),
+        "{}",
+        missing.stderr
+    );
     assert_eq!(check(&["--output-format", "xml", "."]).code, 2);
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("fmx.toml"), "required = [\"title\"]\nrequird = 1\n").unwrap();
+    std::fs::write(
+        dir.path().join("fmx.toml"),
+        "required = [\"title\"]\nrequird = 1\n",
+    )
+    .unwrap();
     let bad = run(fmx().current_dir(dir.path()).args(["check", "."]));
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("fmx.toml:2:"), "{}", bad.stderr);
@@ -244,11 +322,20 @@ fn exit_codes() {
 fn stdin_with_a_name() {
     let bytes = std::fs::read(fixture("rules/date-not-epoch.md")).unwrap();
     let out = run(fmx()
-        .args(["check", "--no-config", "--color", "never", "-", "--stdin-filename", "posts/new.md"])
+        .args([
+            "check",
+            "--no-config",
+            "--color",
+            "never",
+            "-",
+            "--stdin-filename",
+            "posts/new.md",
+        ])
         .write_stdin(bytes));
     assert_eq!(out.code, 1);
     assert!(
-        out.stdout.starts_with("posts/new.md:3:7: error[date-not-epoch]"),
+        out.stdout
+            .starts_with("posts/new.md:3:7: error[date-not-epoch]"),
         "{}",
         out.stdout
     );
@@ -261,19 +348,26 @@ fn stdin_with_a_name() {
 #[test]
 fn limits_give_a_diagnostic_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
-    let deep = format!("---\ntitle: x\ndate: 1\nnested: {}{}\n---\n", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        "---\ntitle: x\ndate: 1\nnested: {}{}\n---\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     std::fs::write(dir.path().join("deep.md"), deep).unwrap();
     let bomb = "---\ntitle: x\ndate: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n---\n";
     std::fs::write(dir.path().join("bomb.md"), bomb).unwrap();
     let big = format!("---\ntitle: x\n{}---\n", "k: v\n".repeat(300_000));
     std::fs::write(dir.path().join("big.md"), big).unwrap();
-    let out = run(fmx()
-        .current_dir(dir.path())
-        .args(["check", "--no-config", "--color", "never", "."]));
+    let out =
+        run(fmx()
+            .current_dir(dir.path())
+            .args(["check", "--no-config", "--color", "never", "."]));
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     for file in ["deep.md", "bomb.md", "big.md"] {
         assert!(
-            out.stdout.lines().any(|l| l.starts_with(file) && l.contains("error[limit-exceeded]")),
+            out.stdout
+                .lines()
+                .any(|l| l.starts_with(file) && l.contains("error[limit-exceeded]")),
             "{file}: {}",
             out.stdout
         );
@@ -294,7 +388,9 @@ fn closed_pipe_ends_quietly() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     // The reader is dropped here: the pipe closes, as with `| head -1`.
     let out = child.wait_with_output().unwrap();
     assert!(first.contains("no-front-matter"));

@@ -21,9 +21,9 @@ pub fn fixture(name: &str) -> PathBuf {
 /// `../shared/corpus/real` beside the repository, or `$FMX_CORPUS`. `None` (and a note)
 /// when absent, unless `FMX_REQUIRE_CORPUS` is set, as CI does.
 pub fn corpus() -> Option<PathBuf> {
-    let path = std::env::var_os("FMX_CORPUS").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real")
-    });
+    let path = std::env::var_os("FMX_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real"));
     if path.is_dir() {
         return Some(path);
     }
@@ -45,7 +45,10 @@ pub struct Output {
 pub fn run(cmd: &mut Command) -> Output {
     let out = cmd.output().expect("fmx runs");
     Output {
-        code: out.status.code().expect("fmx exits with a code, not a signal"),
+        code: out
+            .status
+            .code()
+            .expect("fmx exits with a code, not a signal"),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
