@@ -1,5 +1,7 @@
 //! Integration tests of the `fmx` binary: one test binary, a module per command.
+#![allow(clippy::disallowed_methods)] // tests write their inputs with std::fs::write
 
 mod check;
+mod convert;
 mod corpus;
 mod support;

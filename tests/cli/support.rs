@@ -62,3 +62,8 @@ pub fn check(args: &[&str]) -> Output {
         .arg("--no-config")
         .args(args))
 }
+
+/// Writes a test input file.
+pub fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).expect("test input written");
+}
