@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use fmx::commands::ConfigChoice;
-use fmx::commands::check::CheckSettings;
+use fmx::commands::check::{CheckSettings, FixMode};
 use fmx::commands::convert::{ConvertSettings, Mode, ReportFormat};
 use fmx::convert::DatesMode;
 use fmx::document::Format;
@@ -53,6 +53,12 @@ pub struct CheckArgs {
     /// Print only errors, and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Apply the safe fixes (atomically), then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the changes --fix would make; change nothing (exit 1 if there are any).
+    #[arg(long)]
+    pub diff: bool,
     #[command(flatten)]
     pub common: CommonArgs,
     /// The name to use for the post read from stdin, in messages and override globs.
@@ -219,6 +225,13 @@ impl CheckArgs {
             jobs: self.common.jobs,
             exclude: self.common.exclude.clone(),
             stdin_filename: self.stdin_filename.clone(),
+            fix: if self.fix {
+                FixMode::Apply
+            } else if self.diff {
+                FixMode::Diff
+            } else {
+                FixMode::Off
+            },
         }
     }
 }

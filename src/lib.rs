@@ -12,6 +12,7 @@ pub mod convert;
 pub mod diagnostic;
 pub mod document;
 pub mod epoch;
+pub mod fix;
 pub mod formats;
 pub mod report;
 pub mod rules;

@@ -27,6 +27,25 @@ pub struct CheckSettings {
     pub jobs: Option<usize>,
     pub exclude: Vec<String>,
     pub stdin_filename: Option<String>,
+    pub fix: FixMode,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixMode {
+    /// Report only.
+    Off,
+    /// `--fix`: apply the safe fixes, then report what is left.
+    Apply,
+    /// `--diff`: print what `--fix` would change; change nothing.
+    Diff,
+}
+
+/// One input's findings and what fixing did.
+#[derive(Default)]
+struct Checked {
+    report: Option<FileReport>,
+    fixed: usize,
+    diff: String,
 }
 
 /// Runs the check and writes the report to `out`, the summary to `err`.
@@ -63,9 +82,9 @@ pub fn run(
         };
 
     let now = jiff::Timestamp::now().as_second();
-    let check_one = |input: &Input| check_input(input, &config, &cwd, now, None);
-    let mut reports: Vec<FileReport> = match settings.jobs {
-        Some(1) => inputs.iter().filter_map(check_one).collect(),
+    let check_one = |input: &Input| check_input(input, &config, &cwd, now, None, settings.fix);
+    let mut results: Vec<Checked> = match settings.jobs {
+        Some(1) => inputs.iter().map(check_one).collect(),
         jobs => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(jobs.unwrap_or(0))
@@ -75,7 +94,7 @@ pub fn run(
                 inputs
                     .par_iter()
                     .filter(|i| !matches!(i, Input::Stdin { .. }))
-                    .filter_map(check_one)
+                    .map(check_one)
                     .collect()
             })
         }
@@ -85,11 +104,26 @@ pub fn run(
         if let Input::Stdin { .. } = input {
             let mut bytes = Vec::new();
             stdin.read_to_end(&mut bytes)?;
-            if let Some(r) = check_input(input, &config, &cwd, now, Some(bytes)) {
-                reports.push(r);
+            results.push(check_input(
+                input,
+                &config,
+                &cwd,
+                now,
+                Some(bytes),
+                FixMode::Off,
+            ));
+        }
+    }
+    let fixed: usize = results.iter().map(|c| c.fixed).sum();
+    for c in &results {
+        if !c.diff.is_empty() {
+            match out.write_all(c.diff.as_bytes()) {
+                Err(e) if is_broken_pipe(&e) => return Ok(ExitStatus::Failure),
+                other => other?,
             }
         }
     }
+    let mut reports: Vec<FileReport> = results.into_iter().filter_map(|c| c.report).collect();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
     let summary = Summary {
@@ -97,10 +131,10 @@ pub fn run(
         files_with_problems: reports.len(),
         errors: reports.iter().map(|r| r.count(Severity::Error)).sum(),
         warnings: reports.iter().map(|r| r.count(Severity::Warning)).sum(),
-        fixed: 0,
+        fixed,
         elapsed: started.elapsed(),
     };
-    let status = if summary.errors > 0 {
+    let status = if summary.errors > 0 || (settings.fix == FixMode::Diff && fixed > 0) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
@@ -133,31 +167,76 @@ pub fn run(
     Ok(status)
 }
 
-/// One input's report, or `None` when it has nothing to say.
+/// One input's report (`None` when it has nothing to say), after fixing if asked.
 fn check_input(
     input: &Input,
     config: &Config,
     cwd: &Path,
     now: i64,
     stdin: Option<Vec<u8>>,
-) -> Option<FileReport> {
+    fix: FixMode,
+) -> Checked {
     let display = input.display().to_string();
     let relative = relative_to(&config.root, cwd, Path::new(&display));
     let schema = config.schema_for(&relative);
+    let mut checked = Checked::default();
     let read = match (input, stdin) {
         (Input::Stdin { .. }, Some(bytes)) => read_front_from(&bytes[..], &config.limits),
+        (Input::File { path, .. }, _) if fix != FixMode::Off => std::fs::read(path).map(|bytes| {
+            let split = crate::document::split(&bytes, true, config.limits.max_block_bytes);
+            (bytes, split)
+        }),
         (Input::File { path, .. }, _) => read_front(path, &config.limits),
         (Input::Unreadable { message, .. }, _) => Err(std::io::Error::other(message.clone())),
-        (Input::Stdin { .. }, None) => return None,
+        (Input::Stdin { .. }, None) => return checked,
     };
     let diagnostics = match read {
-        Ok((bytes, split)) => check_bytes(&bytes, &split, &schema, &config.limits, now),
+        Ok((bytes, split)) => {
+            let mut diagnostics = check_bytes(&bytes, &split, &schema, &config.limits, now);
+            if fix != FixMode::Off
+                && diagnostics.iter().any(|d| d.fixable)
+                && let Some(fixed) = crate::fix::fix(&bytes, &schema, &config.limits)
+            {
+                let path = match input {
+                    Input::File { path, .. } => path,
+                    _ => return checked,
+                };
+                if fix == FixMode::Diff {
+                    checked.diff = crate::convert::diff(
+                        &display,
+                        &String::from_utf8_lossy(&bytes),
+                        &String::from_utf8_lossy(&fixed.bytes),
+                    );
+                    checked.fixed = fixed.edits.len();
+                } else {
+                    match crate::write::replace(path, &bytes, &fixed.bytes) {
+                        Ok(()) => {
+                            checked.fixed = fixed.edits.len();
+                            let split = crate::document::split(
+                                &fixed.bytes,
+                                true,
+                                config.limits.max_block_bytes,
+                            );
+                            diagnostics =
+                                check_bytes(&fixed.bytes, &split, &schema, &config.limits, now);
+                        }
+                        Err(e) => diagnostics.push(Diagnostic::new(
+                            Rule::UnreadableFile,
+                            Pos::new(1, 1),
+                            format!("cannot write the fixes: {e}"),
+                        )),
+                    }
+                }
+            }
+            diagnostics
+        }
         Err(e) => vec![unreadable(&e)],
     };
-    (!diagnostics.is_empty()).then_some(FileReport {
+    checked.report = (!diagnostics.is_empty()).then_some(FileReport {
         path: display,
         diagnostics,
-    })
+    });
+    checked
 }
 
 fn unreadable(e: &std::io::Error) -> Diagnostic {
