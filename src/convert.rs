@@ -160,7 +160,7 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
         return outcome;
     }
 
-    let emitted = match formats::emit(opts.to, &expected) {
+    let emitted = match emit(opts.to, &expected, layout.line_ending) {
         Ok(e) => e,
         Err(e) => {
             outcome.status = Status::Refused;
@@ -214,6 +214,24 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     outcome.status = Status::Converted;
     outcome.new_bytes = Some(new_bytes);
     outcome
+}
+
+/// In a CRLF file a TOML multi-line string's raw line breaks would become part of its
+/// value (readers differ on folding them), so such strings are written on one line there.
+fn emit(
+    to: Format,
+    table: &Table,
+    line_ending: LineEnding,
+) -> Result<formats::Emitted, formats::EmitError> {
+    match (to, line_ending) {
+        (Format::Toml, LineEnding::Crlf) => formats::toml::write::emit_with(
+            table,
+            formats::toml::write::Options {
+                multiline_strings: false,
+            },
+        ),
+        _ => formats::emit(to, table),
+    }
 }
 
 /// BOM + blank lines before + the new block with its delimiters + the body, byte for byte.
@@ -335,10 +353,10 @@ fn to_epoch(value: &Value) -> Result<Option<Value>, String> {
 }
 
 fn epoch_value(digits: &str) -> Value {
-    if !digits.contains('.') {
-        if let Ok(i) = digits.parse::<i128>() {
-            return Value::Int(Int { value: i });
-        }
+    if !digits.contains('.')
+        && let Ok(i) = digits.parse::<i128>()
+    {
+        return Value::Int(Int { value: i });
     }
     match Float::from_decimal_text(digits) {
         Some(f) => Value::Float(f),

@@ -92,7 +92,7 @@ pub fn check_bytes(
         }
         None => false,
     });
-    out.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
+    out.sort_by_key(|d| (d.line, d.column, d.rule));
     out
 }
 
@@ -321,9 +321,9 @@ fn ambiguous_values(root: &Node, out: &mut Vec<Diagnostic>) {
 }
 
 fn human_bytes(n: usize) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{} MiB", n >> 20)
-    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
         format!("{} KiB", n >> 10)
     } else {
         format!("{n} bytes")
