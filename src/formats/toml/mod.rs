@@ -15,7 +15,7 @@ use toml::value::Datetime;
 use toml_parser::Source;
 
 use super::{DuplicateKey, Limits, ParseError, Parsed};
-use crate::value::{DateTime, DateTimeKind, Entry, Float, Int, Node, Style, Table, Value};
+use crate::value::{DateTime, DateTimeKind, Entry, Float, Int, Node, Pos, Style, Table, Value};
 use outline::{CommentMap, Seg};
 use pos::Positions;
 
@@ -24,6 +24,12 @@ use pos::Positions;
 /// Duplicate keys and redefined tables are fatal in TOML: they come back as
 /// [`ParseError::Duplicate`] with both positions, so `Parsed::duplicates` is always empty.
 pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, ParseError> {
+    if text.len() > limits.max_block_bytes {
+        return Err(ParseError::Limit {
+            pos: Pos::new(first_line, 1),
+            message: format!("front matter larger than {} bytes", limits.max_block_bytes),
+        });
+    }
     let positions = Positions::new(text, first_line);
     let source = Source::new(text);
     let events = outline::events(source, limits.max_depth);
@@ -51,7 +57,7 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
     })
 }
 
-fn too_deep(pos: crate::value::Pos, max_depth: usize) -> ParseError {
+fn too_deep(pos: Pos, max_depth: usize) -> ParseError {
     ParseError::Limit {
         pos,
         message: format!("nesting deeper than {max_depth} levels"),
@@ -167,7 +173,7 @@ impl Reader<'_> {
 }
 
 /// TOML integers are 64-bit; the crate leaves the range check to its deserializer.
-fn integer(i: &DeInteger<'_>, raw: &str, pos: crate::value::Pos) -> Result<Int, ParseError> {
+fn integer(i: &DeInteger<'_>, raw: &str, pos: Pos) -> Result<Int, ParseError> {
     match i64::from_str_radix(i.as_str(), i.radix()) {
         Ok(value) => Ok(Int {
             value: i128::from(value),
@@ -179,7 +185,7 @@ fn integer(i: &DeInteger<'_>, raw: &str, pos: crate::value::Pos) -> Result<Int, 
     }
 }
 
-fn float(f: &DeFloat<'_>, raw: &str, pos: crate::value::Pos) -> Result<Float, ParseError> {
+fn float(f: &DeFloat<'_>, raw: &str, pos: Pos) -> Result<Float, ParseError> {
     let text = f.as_str();
     let (negative, unsigned) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),

@@ -482,3 +482,15 @@ fn nesting_limit_counts_the_root_as_level_one() {
         Pos::new(1, 5)
     );
 }
+
+#[test]
+fn blocks_beyond_the_size_limit_are_refused() {
+    let limits = Limits {
+        max_block_bytes: 8,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        parse("title = 'long'\n", 1, &limits),
+        Err(ParseError::Limit { .. })
+    ));
+}
