@@ -12,6 +12,8 @@
 //! character: the comma of a trailing comma, the backslash of a bad escape, the control
 //! character in a string, the opening quote of an unterminated string.
 
+#[cfg(test)]
+mod differential;
 mod scan;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,8 @@
 //! stream, walked once in [`outline`], adds what the crate does not keep: nesting depth
 //! checked before the crate runs, comments, and the first of two duplicate keys.
 
+#[cfg(test)]
+mod differential;
 mod outline;
 mod pos;
 #[cfg(test)]
