@@ -1,0 +1,328 @@
+//! One flat pass over `toml_parser`'s events, beside the `toml` crate's own parse: how deep
+//! the block nests (checked before the crate sees the text), where each comment belongs (the
+//! crate drops comments) and what every key part names (the crate's duplicate-key error
+//! gives only the second occurrence).
+//!
+//! Nesting depth counts the root table as level 1; a table, array or inline table one level
+//! down is level 2, and so on. `[[a]]` makes two levels: the array and its element table.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml_parser::Source;
+use toml_parser::parser::{Event, EventKind, RecursionGuard};
+
+use crate::value::Comments;
+
+/// The most nested arrays and inline tables `toml_parser` may recurse into on our behalf.
+/// The `toml` crate stops at 80 of its own accord.
+const GUARD: usize = 128;
+
+/// One step of the path to a value: a table key, or an index into an array.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Seg<'i> {
+    Key(Cow<'i, str>),
+    Index(usize),
+}
+
+/// One part of a key (`a`, `b` and `c` in `a.b.c = 1` or `[a.b.c]`).
+#[derive(Debug)]
+pub(super) struct KeyPart<'i> {
+    /// The path from the root to what this part names, array indices included.
+    pub(super) id: Vec<Seg<'i>>,
+    pub(super) span: Range<usize>,
+    /// The last part of its key: what a `key = value` or a `[header]` defines.
+    pub(super) leaf: bool,
+}
+
+/// Comments, by where they go.
+#[derive(Debug, Default)]
+pub(super) struct CommentMap {
+    /// Of the entry whose key starts at this byte offset.
+    pub(super) keys: HashMap<usize, Comments>,
+    /// Trailing comments of the `[header]` table whose `[` is at this byte offset.
+    pub(super) tables: HashMap<usize, Vec<String>>,
+    /// Trailing comments of the root table (everything after the last key line).
+    pub(super) root: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Outline<'i> {
+    /// Byte offset of the first container nested deeper than the limit.
+    pub(super) too_deep: Option<usize>,
+    pub(super) comments: CommentMap,
+    /// Every key part in source order (only when asked for).
+    pub(super) keys: Vec<KeyPart<'i>>,
+}
+
+/// Lexes and parses `source` into a flat list of events. Errors are ignored here: the `toml`
+/// crate reports them.
+pub(super) fn events(source: Source<'_>, max_depth: usize) -> Vec<Event> {
+    let tokens = source.lex().into_vec();
+    let mut events = Vec::with_capacity(tokens.len());
+    // The event parser recurses into nested arrays and inline tables; the guard stops it
+    // before the stack is at risk (the walk below reports the limit at the right place).
+    let guard = max_depth.clamp(1, GUARD) as u32;
+    let mut receiver = RecursionGuard::new(&mut events, guard);
+    toml_parser::parser::parse_document(&tokens, &mut receiver, &mut ());
+    events
+}
+
+/// Walks `events`. Stops early when nesting exceeds `max_depth`. Collects every key part
+/// if `collect_keys`.
+pub(super) fn walk<'i>(
+    source: Source<'i>,
+    events: &[Event],
+    max_depth: usize,
+    collect_keys: bool,
+) -> Outline<'i> {
+    let mut walker = Walker {
+        source,
+        max_depth,
+        collect_keys,
+        out: Outline::default(),
+        section: Vec::new(),
+        section_open: None,
+        array_tables: HashMap::new(),
+        frames: Vec::new(),
+        key: Vec::new(),
+        key_last: 0,
+        header: None,
+        prev: None,
+        line: Line::default(),
+        pending: Vec::new(),
+    };
+    for event in events {
+        if walker.out.too_deep.is_some() {
+            return walker.out;
+        }
+        walker.event(event);
+    }
+    walker.end_line();
+    walker.out.comments.root.append(&mut walker.pending);
+    walker.out
+}
+
+enum Frame<'i> {
+    Array { id: Vec<Seg<'i>>, next: usize },
+    Inline { id: Vec<Seg<'i>> },
+}
+
+/// What one line held, decided when it ends.
+#[derive(Default)]
+struct Line {
+    /// Anything but whitespace and a comment.
+    content: bool,
+    /// Offset of the key of the first entry that a `key = value` or header on it defines.
+    owner: Option<usize>,
+    /// A header that makes no entry (a repeated `[[array]]`): comments above it go to the
+    /// table before it (`[` offset; `None` for the root).
+    fallback: Option<Option<usize>>,
+    comment: Option<String>,
+}
+
+struct Walker<'i> {
+    source: Source<'i>,
+    max_depth: usize,
+    collect_keys: bool,
+    out: Outline<'i>,
+    /// Path of the table the current `[section]` header opened (root: empty), and its `[`.
+    section: Vec<Seg<'i>>,
+    section_open: Option<usize>,
+    /// Element count of each array of tables, by path.
+    array_tables: HashMap<Vec<Seg<'i>>, usize>,
+    /// Open arrays and inline tables of the value being read.
+    frames: Vec<Frame<'i>>,
+    /// Path of the key being read, and where its last part starts.
+    key: Vec<Seg<'i>>,
+    key_last: usize,
+    /// Inside `[…]` or `[[…]]`: (array of tables, offset of `[`).
+    header: Option<(bool, usize)>,
+    /// The last event that was not whitespace.
+    prev: Option<EventKind>,
+    line: Line,
+    /// Full-line comments not yet given to a key.
+    pending: Vec<String>,
+}
+
+impl<'i> Walker<'i> {
+    fn event(&mut self, event: &Event) {
+        let kind = event.kind();
+        let span = event.span();
+        match kind {
+            EventKind::Whitespace => return,
+            EventKind::Newline => self.end_line(),
+            EventKind::Comment => {
+                let text = self.source.input();
+                let body = text.get(span.start() + 1..span.end()).unwrap_or("");
+                self.line.comment = Some(body.to_owned());
+            }
+            EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
+                self.line.content = true;
+                self.frames.clear();
+                self.header = Some((kind == EventKind::ArrayTableOpen, span.start()));
+            }
+            EventKind::SimpleKey => {
+                self.line.content = true;
+                self.key_part(event);
+            }
+            EventKind::KeySep => {
+                self.line.content = true;
+                // The part before the dot names a table (or the last table of an array).
+                if let Some(&count) = self.array_tables.get(&self.key) {
+                    self.key.push(Seg::Index(count.saturating_sub(1)));
+                }
+                self.check_depth(self.key.len(), self.key_last);
+            }
+            EventKind::StdTableClose | EventKind::ArrayTableClose => {
+                self.line.content = true;
+                self.header_close();
+            }
+            EventKind::KeyValSep => {
+                self.line.content = true;
+                self.mark_leaf();
+                self.line.owner.get_or_insert(self.key_last);
+            }
+            EventKind::ArrayOpen | EventKind::InlineTableOpen => {
+                self.line.content = true;
+                let id = match self.frames.last() {
+                    Some(Frame::Array { id, next }) if self.prev != Some(EventKind::KeyValSep) => {
+                        let mut id = id.clone();
+                        id.push(Seg::Index(*next));
+                        id
+                    }
+                    _ => self.key.clone(),
+                };
+                self.check_depth(id.len(), span.start());
+                self.frames.push(if kind == EventKind::ArrayOpen {
+                    Frame::Array { id, next: 0 }
+                } else {
+                    Frame::Inline { id }
+                });
+            }
+            EventKind::ArrayClose | EventKind::InlineTableClose => {
+                self.line.content = true;
+                self.frames.pop();
+            }
+            EventKind::ValueSep => {
+                self.line.content = true;
+                if let Some(Frame::Array { next, .. }) = self.frames.last_mut() {
+                    *next += 1;
+                }
+            }
+            EventKind::Scalar | EventKind::Error => self.line.content = true,
+        }
+        self.prev = Some(kind);
+    }
+
+    /// A container with a path of `len` steps is at level `len + 1`.
+    fn check_depth(&mut self, len: usize, at: usize) {
+        if len + 1 > self.max_depth && self.out.too_deep.is_none() {
+            self.out.too_deep = Some(at);
+        }
+    }
+
+    fn key_part(&mut self, event: &Event) {
+        if self.prev != Some(EventKind::KeySep) {
+            // A new key: its path starts at the table it is written in.
+            self.key = if self.header.is_some() {
+                Vec::new()
+            } else {
+                match self.frames.last() {
+                    Some(Frame::Inline { id }) | Some(Frame::Array { id, .. }) => id.clone(),
+                    None => self.section.clone(),
+                }
+            };
+        }
+        let mut name = Cow::Borrowed("");
+        if let Some(raw) = self.source.get(event) {
+            raw.decode_key(&mut name, &mut ());
+        }
+        self.key.push(Seg::Key(name));
+        let span = event.span();
+        self.key_last = span.start();
+        if self.collect_keys {
+            self.out.keys.push(KeyPart {
+                id: self.key.clone(),
+                span: span.start()..span.end(),
+                leaf: false,
+            });
+        }
+    }
+
+    fn mark_leaf(&mut self) {
+        if let Some(last) = self.out.keys.last_mut() {
+            last.leaf = true;
+        }
+    }
+
+    fn header_close(&mut self) {
+        let Some((array, open)) = self.header.take() else {
+            return;
+        };
+        self.mark_leaf();
+        let path = std::mem::take(&mut self.key);
+        let makes_entry = if array {
+            let count = self.array_tables.entry(path.clone()).or_insert(0);
+            *count += 1;
+            let index = *count - 1;
+            self.section = path;
+            self.section.push(Seg::Index(index));
+            index == 0
+        } else {
+            self.section = path;
+            true
+        };
+        self.check_depth(self.section.len(), self.key_last);
+        if makes_entry {
+            self.line.owner.get_or_insert(self.key_last);
+        } else if self.line.owner.is_none() {
+            self.line.fallback = Some(self.section_open);
+        }
+        self.section_open = Some(open);
+    }
+
+    fn end_line(&mut self) {
+        let line = std::mem::take(&mut self.line);
+        if !line.content {
+            self.pending.extend(line.comment);
+            return;
+        }
+        let comments = &mut self.out.comments;
+        if let Some(owner) = line.owner {
+            let entry = comments.keys.entry(owner).or_default();
+            entry.before.append(&mut self.pending);
+            if line.comment.is_some() {
+                entry.trailing = line.comment;
+            }
+        } else if let Some(section) = line.fallback {
+            let target = match section {
+                Some(open) => comments.tables.entry(open).or_default(),
+                None => &mut comments.root,
+            };
+            target.append(&mut self.pending);
+        } else {
+            // A line inside a multi-line array or inline table with no key of its own: its
+            // comments have no key to belong to.
+            self.pending.clear();
+        }
+    }
+}
+
+/// The first definition of what the key part at `second` names, for a duplicate-key error:
+/// the earliest earlier definition (a `key =` or `[header]`) of the same path, else the
+/// earliest earlier dotted prefix that created it.
+pub(super) fn first_definition<'a, 'i>(
+    keys: &'a [KeyPart<'i>],
+    second: usize,
+) -> Option<(&'a KeyPart<'i>, &'a KeyPart<'i>)> {
+    let index = keys.iter().position(|k| k.span.start == second)?;
+    let dup = &keys[index];
+    let earlier = &keys[..index];
+    let first = earlier
+        .iter()
+        .find(|k| k.leaf && k.id == dup.id)
+        .or_else(|| earlier.iter().find(|k| k.id == dup.id))?;
+    Some((first, dup))
+}
