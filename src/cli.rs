@@ -30,6 +30,18 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite front matter in another format: a dry run with diffs unless --write.
     Convert(ConvertArgs),
+    /// Write a starter fmx.toml, or infer one from an existing archive.
+    Init {
+        /// Read these posts and propose the fields and types they share.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        infer: Option<Vec<PathBuf>>,
+        /// Print the config instead of writing fmx.toml.
+        #[arg(long)]
+        stdout: bool,
+        /// Overwrite an existing fmx.toml.
+        #[arg(long)]
+        force: bool,
+    },
     /// List the rules, or print one rule's documentation.
     Explain {
         /// A rule name, e.g. `date-not-epoch`.

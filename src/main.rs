@@ -42,6 +42,22 @@ fn run(cli: Cli) -> std::io::Result<ExitStatus> {
             let mut err = AutoStream::new(std::io::stderr().lock(), color);
             commands::convert::run(&args.settings(), &mut out, &mut err)
         }
+        Command::Init {
+            infer,
+            stdout,
+            force,
+        } => {
+            let settings = commands::init::InitSettings {
+                infer,
+                stdout,
+                force,
+            };
+            commands::init::run(
+                &settings,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            )
+        }
         Command::Explain { rule } => {
             let mut out = AutoStream::auto(std::io::stdout().lock());
             commands::explain::run(rule.as_deref(), &mut out, &mut std::io::stderr().lock())

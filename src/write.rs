@@ -37,3 +37,16 @@ pub fn replace(path: &Path, old: &[u8], new: &[u8]) -> Result<(), WriteError> {
     file.commit()?;
     Ok(())
 }
+
+/// Creates the file at `path` with `content`, atomically; fails if it already exists.
+pub fn create(path: &Path, content: &[u8]) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} already exists", path.display()),
+        ));
+    }
+    let mut file = AtomicWriteFile::options().open(path)?;
+    file.write_all(content)?;
+    file.commit()
+}

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod convert;
 pub mod explain;
+pub mod init;
 
 use std::path::{Path, PathBuf};
 
