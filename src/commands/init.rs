@@ -173,16 +173,23 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
         }
     }
     for (key, stats) in &keys {
-        let Some(ty) = field_type(&stats.shapes) else {
-            continue;
-        };
-        text.push_str(&format!("\n[fields.{}]\ntype = \"{ty}\"", toml_key(key)));
         let seen: Vec<String> = stats
             .shapes
             .iter()
             .map(|(s, n)| format!("{s} {n}"))
             .collect();
-        text.push_str(&format!("  # seen: {}\n", seen.join(", ")));
+        match field_type(&stats.shapes) {
+            Some(ty) => text.push_str(&format!(
+                "\n[fields.{}]\ntype = \"{ty}\"  # seen: {}\n",
+                toml_key(key),
+                seen.join(", ")
+            )),
+            None => text.push_str(&format!(
+                "\n# [fields.{}]: no single type fits; seen: {}\n",
+                toml_key(key),
+                seen.join(", ")
+            )),
+        }
     }
     let summary = format!(
         "read {} of {} files ({} without readable front matter); {} fields, {} required",
