@@ -42,6 +42,13 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script: `source <(fmx completions bash)`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `fmx man > fmx.1; man -l fmx.1`.
+    Man,
     /// List the rules, or print one rule's documentation.
     Explain {
         /// A rule name, e.g. `date-not-epoch`.

@@ -5,7 +5,7 @@ mod cli;
 use std::process::ExitCode;
 
 use anstream::AutoStream;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
 use fmx::commands::{self, ExitStatus};
@@ -57,6 +57,15 @@ fn run(cli: Cli) -> std::io::Result<ExitStatus> {
                 &mut std::io::stdout().lock(),
                 &mut std::io::stderr().lock(),
             )
+        }
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "fmx", &mut std::io::stdout().lock());
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout().lock())?;
+            Ok(ExitStatus::Success)
         }
         Command::Explain { rule } => {
             let mut out = AutoStream::auto(std::io::stdout().lock());
