@@ -1,16 +1,21 @@
 //! YAML front matter ⇄ [`Node`](crate::value::Node).
 //!
 //! Reading: granit-parser's events become one ordered tree ([`read`]); plain scalars resolve
-//! under the strict YAML 1.2 core schema plus YAML 1.1 timestamps ([`scalar`]).
+//! under the strict YAML 1.2 core schema plus YAML 1.1 timestamps ([`scalar`]). The helpers
+//! [`yaml11_ambiguity`] and [`plain_is_safe`] tell the checker and the emitter where YAML 1.1
+//! readers (Jekyll, PyYAML, older Hugo) would read a plain scalar differently.
 
 mod comments;
 mod merge;
 mod read;
 mod scalar;
 mod timestamp;
+mod yaml11;
 
 #[cfg(test)]
 mod tests;
+
+pub use scalar::{plain_is_safe, yaml11_ambiguity};
 
 use super::{Limits, ParseError, Parsed};
 use crate::value::Pos;

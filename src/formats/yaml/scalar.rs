@@ -1,9 +1,11 @@
-//! What a YAML scalar means: strict YAML 1.2 core resolution of plain scalars, and explicit
-//! tags.
+//! What a YAML scalar means: strict YAML 1.2 core resolution of plain scalars, explicit tags,
+//! and how YAML 1.1 readers (PyYAML, Ruby's Psych behind Jekyll, go-yaml v2) would read the
+//! same text differently.
 
 use granit_parser::{ScalarStyle, StructureStyle, Tag};
 
 use super::timestamp::{Timestamp, timestamp};
+use super::yaml11::yaml11_reading;
 use crate::value::{Float, Int, Style, Value};
 
 const CORE_PREFIX: &str = "tag:yaml.org,2002:";
@@ -252,4 +254,275 @@ fn is_core_float(text: &str) -> bool {
     };
     let exp_ok = exp.is_none_or(|e| all_in(strip_sign(e).1, |b| b.is_ascii_digit()));
     mantissa_ok && exp_ok
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the same text as YAML 1.1 readers do
+
+/// For the text of a PLAIN scalar: `Some(explanation)` when a YAML 1.1 reader (PyYAML, Ruby's
+/// Psych behind Jekyll, go-yaml v2) reads it as another type or value than fmx's strict
+/// YAML 1.2 reading does.
+pub fn yaml11_ambiguity(plain: &str) -> Option<String> {
+    let ours = resolve_plain(plain).ok()?;
+    let (readers, theirs) = yaml11_reading(plain, &ours)?;
+    let verb = if readers.ends_with("readers") || readers.contains("readers ") {
+        "read"
+    } else {
+        "reads"
+    };
+    Some(format!(
+        "`{plain}` is {} here, but {readers} {verb} it as {theirs}",
+        describe(plain, &ours)
+    ))
+}
+
+fn describe(plain: &str, value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Int(i) => format!("the integer {}", i.value),
+        Value::Float(_) => format!("the float {plain}"),
+        Value::DateTime(d) => format!("a {}", d.kind.name()),
+        _ => format!("the string {plain:?}"),
+    }
+}
+
+/// Whether `s` can be written as a plain scalar (a block mapping value or sequence item, on
+/// one line) that every reader, YAML 1.2 core and YAML 1.1 alike, reads back as this string.
+pub fn plain_is_safe(s: &str) -> bool {
+    let (Some(first), Some(last)) = (s.chars().next(), s.chars().last()) else {
+        return false;
+    };
+    if matches!(first, ' ' | '\t') || matches!(last, ' ' | '\t' | ':') {
+        return false;
+    }
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) || s.starts_with("...") {
+        return false;
+    }
+    let unsafe_char = |c: char| {
+        c == '\t'
+            || c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'
+            )
+    };
+    if s.chars().any(unsafe_char) || s.contains(": ") || s.contains(" #") {
+        return false;
+    }
+    // A YAML 1.2 core reader also takes `09` and `012` for integers, which fmx reads strictly.
+    let core_number = is_core_float(s) || is_digits_int(s);
+    !core_number
+        && matches!(resolve_plain(s), Ok(Value::String(_)))
+        && yaml11_ambiguity(s).is_none()
+}
+
+/// The full YAML 1.2 core int form `[-+]?[0-9]+`, leading zeros included.
+fn is_digits_int(text: &str) -> bool {
+    all_in(strip_sign(text).1, |b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ambiguity(plain: &str) -> String {
+        yaml11_ambiguity(plain).unwrap_or_else(|| panic!("{plain} should be ambiguous"))
+    }
+
+    #[test]
+    fn yaml11_booleans() {
+        assert_eq!(
+            ambiguity("yes"),
+            "`yes` is the string \"yes\" here, but YAML 1.1 readers (Jekyll, PyYAML) read it as \
+             the boolean true"
+        );
+        for word in ["Yes", "YES", "on", "On", "ON"] {
+            assert!(ambiguity(word).ends_with("the boolean true"), "{word}");
+        }
+        for word in ["no", "No", "NO", "off", "Off", "OFF", "n", "N"] {
+            assert!(ambiguity(word).ends_with("the boolean false"), "{word}");
+        }
+        assert!(ambiguity("y").contains("go-yaml v2"));
+        assert!(ambiguity("tRUE").contains("Psych"));
+        assert!(ambiguity("nULL").ends_with("as null"));
+        assert!(ambiguity(".INf").ends_with("reads it as infinity"));
+    }
+
+    #[test]
+    fn yaml11_numbers() {
+        assert!(ambiguity("012").ends_with("the octal integer 10"));
+        assert!(ambiguity("00").ends_with("the octal integer 0"));
+        assert_eq!(
+            ambiguity("0o17"),
+            "`0o17` is the integer 15 here, but YAML 1.1 readers (Jekyll, PyYAML) read it as the \
+             string \"0o17\""
+        );
+        assert!(ambiguity("1_000").ends_with("the integer 1000"));
+        assert!(ambiguity("10:00").ends_with("the sexagesimal (base 60) integer 600"));
+        assert!(ambiguity("1:30:00").ends_with("integer 5400"));
+        assert!(ambiguity("-1:30").ends_with("integer -90"));
+        assert!(ambiguity("01:30").contains("Psych"));
+        assert!(ambiguity("0b101").ends_with("the binary integer 5"));
+        assert!(ambiguity("-0x1F").ends_with("the integer -31"));
+        assert!(ambiguity("1,000").ends_with("the integer 1000"));
+        assert!(ambiguity("1e5").ends_with("the string \"1e5\""));
+        assert!(ambiguity("1.0e5").ends_with("the string \"1.0e5\""));
+        assert!(ambiguity("-.5").contains("PyYAML reads it as the string"));
+        assert!(ambiguity("1_000.5").ends_with("the float 1000.5"));
+        assert!(ambiguity("1:30.5").ends_with("the sexagesimal (base 60) float 90.5"));
+        assert!(ambiguity("1,000.5").contains("Psych"));
+    }
+
+    #[test]
+    fn yaml11_other() {
+        assert!(ambiguity("=").contains("PyYAML"));
+        assert!(ambiguity("<<").contains("merge key"));
+        assert!(ambiguity("2020-25-11").contains("timestamp"));
+        assert!(ambiguity("2017-02-29 11:00:00").contains("timestamp"));
+        assert!(ambiguity("2020-1-5").contains("Psych"));
+        assert!(ambiguity(":foo").contains("symbol"));
+    }
+
+    #[test]
+    fn unambiguous() {
+        for plain in [
+            "hello",
+            "1.5",
+            "1.10",
+            ".5",
+            "1.",
+            "-1.5",
+            "+1.5",
+            "1.5e+5",
+            "true",
+            "True",
+            "FALSE",
+            "null",
+            "~",
+            "Null",
+            "12",
+            "-0",
+            "+12",
+            "0",
+            "0x1F",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "2020-10-10",
+            "2020-10-10 10:00:00",
+            "2001-12-14t21:59:43.10-05:00",
+            "09",
+            "a:b",
+            "yess",
+            "noon",
+            "_",
+            "-",
+            "0x",
+            "1.2.3",
+            "10:60",
+            "Jekyll",
+            "https://x.y/z",
+        ] {
+            assert_eq!(yaml11_ambiguity(plain), None, "{plain}");
+        }
+    }
+
+    #[test]
+    fn safe_plain_strings() {
+        for s in [
+            "hello",
+            "Hello world",
+            "a:b",
+            "a#b",
+            "_layouts.post",
+            "https://example.com/a?b=c",
+            "content",
+            "C++",
+            "x-y",
+            "1.2.3",
+            "é",
+            "a, b",
+            "say \"hi\"",
+            "it's",
+        ] {
+            assert!(plain_is_safe(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn unsafe_plain_strings() {
+        for s in [
+            "",
+            " a",
+            "a ",
+            "\ta",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "n",
+            "Y",
+            "NO",
+            "012",
+            "09",
+            "1.10",
+            "10:00",
+            "null",
+            "Null",
+            "~",
+            "true",
+            "1e5",
+            "0o7",
+            ".inf",
+            "-.5",
+            "12",
+            "1_000",
+            "2020-10-10",
+            "2020-10-10 10:00:00",
+            "2020-25-11",
+            "2020-1-5",
+            "- a",
+            "-a",
+            "?",
+            ":a",
+            ",a",
+            "[a]",
+            "]",
+            "{a}",
+            "}",
+            "#a",
+            "&a",
+            "*a",
+            "!a",
+            "|",
+            ">",
+            "'a'",
+            "\"a\"",
+            "%a",
+            "@a",
+            "`a`",
+            "a: b",
+            "a #b",
+            "a:",
+            "a\u{0}b",
+            "a\nb",
+            "a\rb",
+            "\u{feff}a",
+            "---",
+            "...",
+            "...a",
+            "a\tb",
+            "a\u{85}b",
+            "a\u{2028}b",
+            "=",
+            "<<",
+            "tRUE",
+            ":foo",
+            "1,000",
+        ] {
+            assert!(!plain_is_safe(s), "{s:?}");
+        }
+    }
 }

@@ -224,6 +224,53 @@ impl Parts<'_> {
     }
 }
 
+/// Whether Ruby's Psych (Jekyll) takes `text` for a date or time even though it is not a
+/// YAML 1.1 timestamp: a date with one-digit month or day (`2020-1-5`), a negative year, an
+/// offset without a colon (`+0530`).
+pub(super) fn psych_timestamp_shape(text: &str) -> bool {
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let mut c = Cursor {
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    let date = c.digits(4, 4).is_some()
+        && c.eat(b'-')
+        && c.digits(1, 2).is_some()
+        && c.eat(b'-')
+        && c.digits(1, 2).is_some();
+    if !date {
+        return false;
+    }
+    if c.done() {
+        return true;
+    }
+    let sep = c.eat(b'T') || c.eat(b't') || c.blanks() > 0;
+    let time = sep
+        && c.digits(1, 2).is_some()
+        && c.eat(b':')
+        && c.digits(2, 2).is_some()
+        && c.eat(b':')
+        && c.digits(2, 2).is_some();
+    if !time {
+        return false;
+    }
+    if c.eat(b'.') {
+        while matches!(c.peek(), Some(b'0'..=b'9')) {
+            c.at += 1;
+        }
+    }
+    c.blanks();
+    if c.done() || (c.eat(b'Z') && c.done()) {
+        return true;
+    }
+    if !(c.eat(b'-') || c.eat(b'+')) || c.digits(1, 2).is_none() {
+        return false;
+    }
+    c.eat(b':');
+    let _ = c.digits(2, 2);
+    c.done()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,5 +332,14 @@ mod tests {
         assert_eq!(timestamp("2020-10-10T10:00:00z"), Timestamp::NotOne);
         assert_eq!(timestamp("20201010"), Timestamp::NotOne);
         assert_eq!(timestamp("2020-10-10x"), Timestamp::NotOne);
+    }
+
+    #[test]
+    fn psych_shapes() {
+        assert!(psych_timestamp_shape("2020-1-5"));
+        assert!(psych_timestamp_shape("2020-10-10 10:00:00 +0530"));
+        assert!(psych_timestamp_shape("-2020-10-10 10:00:00"));
+        assert!(!psych_timestamp_shape("2020-10-10 10:00"));
+        assert!(!psych_timestamp_shape("hello"));
     }
 }

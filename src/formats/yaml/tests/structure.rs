@@ -303,5 +303,7 @@ proptest::proptest! {
     ) {
         let text = lines.join("\n");
         let _ = parse(&text, 1, &Limits::default());
+        let _ = crate::formats::yaml::yaml11_ambiguity(&text);
+        let _ = crate::formats::yaml::plain_is_safe(&text);
     }
 }
