@@ -1,9 +1,39 @@
-//! yaml front matter ⇄ [`Node`](crate::value::Node).
+//! YAML front matter ⇄ [`Node`](crate::value::Node).
+//!
+//! Reading: granit-parser's events become one ordered tree ([`read`]); plain scalars resolve
+//! under the strict YAML 1.2 core schema plus YAML 1.1 timestamps ([`scalar`]). The helpers
+//! [`yaml11_ambiguity`] and [`plain_is_safe`] tell the checker and the emitter where YAML 1.1
+//! readers (Jekyll, PyYAML, older Hugo) would read a plain scalar differently.
+
+mod comments;
+mod merge;
+mod read;
+mod scalar;
+mod timestamp;
+mod yaml11;
+
+#[cfg(test)]
+mod tests;
+
+pub use scalar::{plain_is_safe, yaml11_ambiguity};
 
 use super::{Limits, ParseError, Parsed};
+use crate::value::Pos;
 
-pub fn parse(_text: &str, _first_line: u32, _limits: &Limits) -> Result<Parsed, ParseError> {
-    todo!("yaml parser")
+/// Parses a YAML front matter block. `text` is the block between the delimiters with CRLF
+/// folded to LF; its first character stands at column 1 of file line `first_line`, and every
+/// position returned is in file coordinates.
+pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, ParseError> {
+    if text.len() > limits.max_block_bytes {
+        return Err(ParseError::Limit {
+            pos: Pos::new(first_line, 1),
+            message: format!(
+                "front matter is larger than {} bytes",
+                limits.max_block_bytes
+            ),
+        });
+    }
+    read::read(text, first_line, limits)
 }
 
 pub fn yaml11_ambiguity(_plain: &str) -> Option<String> {
