@@ -10,6 +10,7 @@ mod merge;
 mod read;
 mod scalar;
 mod timestamp;
+pub mod write;
 mod yaml11;
 
 #[cfg(test)]
@@ -35,8 +36,3 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
     }
     read::read(text, first_line, limits)
 }
-
-pub fn yaml11_ambiguity(_plain: &str) -> Option<String> {
-    todo!()
-}
-pub mod write;
