@@ -88,7 +88,7 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
             let Value::String(s) = &node.value else {
                 continue;
             };
-            if formats::yaml::yaml11_ambiguity(s).is_none() {
+            if formats::yaml::lint_ambiguity(s).is_none() {
                 continue;
             }
             let Some(start) = offset_of(bytes, &layout, node.pos) else {

@@ -307,7 +307,7 @@ fn ambiguous_values(root: &Node, out: &mut Vec<Diagnostic>) {
             Value::Table(t) => stack.extend(t.iter().map(|(_, e)| &e.node)),
             Value::Array(a) => stack.extend(a.iter()),
             Value::String(s) if node.style == Style::Plain => {
-                if let Some(why) = formats::yaml::yaml11_ambiguity(s) {
+                if let Some(why) = formats::yaml::lint_ambiguity(s) {
                     out.push(
                         Diagnostic::new(Rule::AmbiguousValue, node.pos, why)
                             .with_help(format!("quote it: \"{s}\" (`fmx check --fix` does)"))

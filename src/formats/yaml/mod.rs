@@ -16,7 +16,7 @@ mod yaml11;
 #[cfg(test)]
 mod tests;
 
-pub use scalar::{plain_is_safe, yaml11_ambiguity};
+pub use scalar::{lint_ambiguity, plain_is_safe, yaml11_ambiguity};
 
 use super::{Limits, ParseError, Parsed};
 use crate::value::Pos;

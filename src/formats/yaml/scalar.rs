@@ -276,6 +276,19 @@ pub fn yaml11_ambiguity(plain: &str) -> Option<String> {
     ))
 }
 
+/// What the `ambiguous-value` rule reports: [`yaml11_ambiguity`] less the date shapes that
+/// only Ruby's Psych takes for times (`2013-09-14 20:46:50 -0400`). Jekyll parses a date
+/// string itself, so those read the same either way, and flagging every Jekyll post's date
+/// would bury the findings that matter. The emitter still quotes them ([`plain_is_safe`]).
+pub fn lint_ambiguity(plain: &str) -> Option<String> {
+    let ours = resolve_plain(plain).ok()?;
+    let (readers, theirs) = yaml11_reading(plain, &ours)?;
+    if readers == super::yaml11::PSYCH && theirs == "a date or time" {
+        return None;
+    }
+    yaml11_ambiguity(plain)
+}
+
 fn describe(plain: &str, value: &Value) -> String {
     match value {
         Value::Null => "null".into(),

@@ -6,7 +6,7 @@ use super::timestamp::{Timestamp, psych_timestamp_shape, timestamp};
 use crate::value::Value;
 
 const YAML11: &str = "YAML 1.1 readers (Jekyll, PyYAML)";
-const PSYCH: &str = "Ruby's Psych (Jekyll)";
+pub(super) const PSYCH: &str = "Ruby's Psych (Jekyll)";
 const PYYAML: &str = "PyYAML";
 const FULL_BOOL_LIST: &str =
     "YAML 1.1 readers that follow the spec's full boolean list (go-yaml v2, older Hugo)";
