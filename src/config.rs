@@ -265,11 +265,13 @@ impl Config {
     pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigError> {
         let at = |span: std::ops::Range<usize>, message: String| {
             let (line, col) = line_col(text, span.start);
+            // Show the line: a type error names the value, and the line names the key.
+            let source = text.lines().nth(line as usize - 1).unwrap_or("").trim_end();
             ConfigError::Invalid {
                 path: path.to_path_buf(),
                 line,
                 col,
-                message,
+                message: format!("{message}\n  {line} | {source}"),
             }
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {

@@ -176,11 +176,17 @@ fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
     })
 }
 
+/// `path` made absolute against `cwd`, without `.` components (gitignore matching and
+/// prefix stripping compare paths textually).
 pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
+    let clean: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if clean.is_absolute() {
+        clean
     } else {
-        cwd.join(path)
+        cwd.join(clean)
     }
 }
 

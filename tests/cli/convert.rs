@@ -44,7 +44,7 @@ fn dry_run_prints_a_diff_and_writes_nothing() {
         "{}",
         out.stdout
     );
-    assert!(!out.stdout.contains("TORONTO"), "the body is never shown");
+    assert!(!out.stdout.contains("Trudeau"), "the body is never shown");
     assert!(out.stderr.contains("dry run"), "{}", out.stderr);
     assert_eq!(std::fs::read(dir.path().join("post.md")).unwrap(), before);
 }

@@ -2,6 +2,7 @@
 #![allow(clippy::disallowed_methods)] // tests write their inputs with std::fs::write
 
 mod check;
+mod config;
 mod convert;
 mod corpus;
 mod roundtrip;
