@@ -23,10 +23,38 @@ pub enum WriteError {
     Io(#[from] std::io::Error),
 }
 
-/// Replaces the file at `path`, whose content was `old` when read, with `new`.
+/// Replaces the file at `path`, whose content was `old` when read, with `new`, durably
+/// (fsynced before the rename).
 pub fn replace(path: &Path, old: &[u8], new: &[u8]) -> Result<(), WriteError> {
-    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+    replace_with(path, old, new, true)
+}
+
+/// [`replace`], with the fsync optional. Without it the rename is still atomic against a
+/// killed process (the new bytes are in the page cache before the name moves), but after a
+/// power loss the file may be empty on some filesystems; it is several times faster on
+/// large batches. The temporary file is hidden and ends in `.tmp`, so no walker takes it
+/// for a post if the process dies before the rename.
+pub fn replace_with(path: &Path, old: &[u8], new: &[u8], fsync: bool) -> Result<(), WriteError> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
         return Err(WriteError::Symlink);
+    }
+    if !fsync {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".fmx-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        tmp.write_all(new)?;
+        tmp.as_file().set_permissions(meta.permissions())?;
+        if std::fs::read(path)? != old {
+            return Err(WriteError::Changed);
+        }
+        tmp.persist(path).map_err(|e| WriteError::Io(e.error))?;
+        return Ok(());
     }
     let mut file = AtomicWriteFile::options().open(path)?;
     file.write_all(new)?;

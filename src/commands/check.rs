@@ -28,6 +28,7 @@ pub struct CheckSettings {
     pub exclude: Vec<String>,
     pub stdin_filename: Option<String>,
     pub fix: FixMode,
+    pub progress: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +83,16 @@ pub fn run(
         };
 
     let now = jiff::Timestamp::now().as_second();
-    let check_one = |input: &Input| check_input(input, &config, &cwd, now, None, settings.fix);
+    let bar = crate::progress::bar(
+        inputs.len(),
+        settings.progress && !settings.quiet,
+        "checking",
+    );
+    let check_one = |input: &Input| {
+        let checked = check_input(input, &config, &cwd, now, None, settings.fix);
+        bar.inc(1);
+        checked
+    };
     let mut results: Vec<Checked> = match settings.jobs {
         Some(1) => inputs.iter().map(check_one).collect(),
         jobs => {
@@ -114,6 +124,7 @@ pub fn run(
             ));
         }
     }
+    bar.finish_and_clear();
     let fixed: usize = results.iter().map(|c| c.fixed).sum();
     for c in &results {
         if !c.diff.is_empty() {

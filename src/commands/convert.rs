@@ -41,6 +41,9 @@ pub struct ConvertSettings {
     pub quiet: bool,
     pub jobs: Option<usize>,
     pub exclude: Vec<String>,
+    pub progress: bool,
+    /// fsync each file before its rename (the default; `--no-fsync` turns it off).
+    pub fsync: bool,
 }
 
 /// One file's line in the report.
@@ -107,12 +110,30 @@ pub fn run(
         .num_threads(settings.jobs.unwrap_or(0))
         .build()
         .map_err(std::io::Error::other)?;
+    if settings.mode == Mode::Write {
+        crate::progress::stop_on_ctrl_c();
+    }
+    let bar = crate::progress::bar(
+        inputs.len(),
+        settings.progress && !settings.quiet,
+        "converting",
+    );
     let results: Vec<FileResult> = pool.install(|| {
         inputs
             .par_iter()
-            .map(|i| convert_input(i, settings, &config))
+            .filter_map(|i| {
+                // After Ctrl-C no new file starts; those in flight finish.
+                if crate::progress::interrupted() {
+                    return None;
+                }
+                let r = convert_input(i, settings, &config);
+                bar.inc(1);
+                Some(r)
+            })
             .collect()
     });
+    bar.finish_and_clear();
+    let not_processed = inputs.len() - results.len();
 
     let mut totals = Totals {
         files: results.len(),
@@ -151,6 +172,14 @@ pub fn run(
             totals.errors,
             started.elapsed().as_secs_f64()
         )?;
+    }
+    if not_processed > 0 {
+        writeln!(
+            err,
+            "interrupted: {not_processed} of {} files were not processed; each file is either as it was or fully converted",
+            inputs.len()
+        )?;
+        return Ok(ExitStatus::Interrupted);
     }
     let failed = totals.refused + totals.errors > 0;
     let would_change = settings.mode == Mode::Check && totals.converted > 0;
@@ -203,7 +232,7 @@ fn convert_input(input: &Input, settings: &ConvertSettings, config: &Config) -> 
             result.diff = diff(&path, &outcome.old_block, &outcome.new_block);
         }
         if settings.mode == Mode::Write
-            && let Err(e) = crate::write::replace(file, &bytes, &new)
+            && let Err(e) = crate::write::replace_with(file, &bytes, &new, settings.fsync)
         {
             result.status = Status::Error;
             result.reason = Some(format!("not written: {e}"));

@@ -19,6 +19,8 @@ pub enum ExitStatus {
     Failure = 1,
     /// Bad flags, bad config, unreadable path argument.
     Error = 2,
+    /// Stopped by Ctrl-C before every file was processed (128 + SIGINT, as shells expect).
+    Interrupted = 130,
 }
 
 impl ExitStatus {
