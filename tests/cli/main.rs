@@ -5,5 +5,6 @@ mod check;
 mod config;
 mod convert;
 mod corpus;
+mod readme;
 mod roundtrip;
 mod support;
