@@ -90,8 +90,8 @@ pub fn parse(
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Note {
-    /// TOML writes plain keys before tables: this key now stands after `after`... or
-    /// before the tables it used to follow.
+    /// TOML writes plain keys before tables: this plain key moved ahead of the tables it
+    /// used to follow.
     Moved { key: String, reason: String },
     /// The target has no comments (JSON): this comment was dropped.
     DroppedComment { key: Option<String>, text: String },
