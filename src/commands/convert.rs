@@ -330,7 +330,7 @@ fn write_diff(out: &mut dyn Write, diff: &str) -> std::io::Result<()> {
     let cyan = AnsiColor::Cyan.on_default();
     let bold = Style::new().bold();
     for line in diff.split_inclusive('\n') {
-        let style = if line.starts_with("+++") || line.starts_with("---") {
+        let style = if line.starts_with("+++ b/") || line.starts_with("--- a/") {
             bold
         } else if line.starts_with('+') {
             green
