@@ -14,6 +14,21 @@ const MIN_FILES: usize = 500;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// A counter of files for a walk whose total is not known in advance, or a hidden one.
+pub fn counter(enabled: bool, verb: &str) -> ProgressBar {
+    if !(enabled && std::io::stderr().is_terminal()) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{{spinner}} {verb} {{pos}} files ({{per_sec}})"
+    )) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
 /// A bar over `len` files, or a hidden one.
 pub fn bar(len: usize, enabled: bool, verb: &str) -> ProgressBar {
     let show = enabled && len >= MIN_FILES && std::io::stderr().is_terminal();

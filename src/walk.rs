@@ -116,8 +116,70 @@ impl Walker {
         Ok(inputs)
     }
 
-    fn walk(&self, dir: &Path, inputs: &mut Vec<Input>) {
-        let walker = ignore::WalkBuilder::new(dir)
+    /// Calls `f` for every input under `paths` (`.` when empty), on `threads` threads (0: one
+    /// per core), in no particular order, holding nothing per file: the way to visit an
+    /// archive of any size in bounded memory. Every path argument is checked to exist before
+    /// any is visited. Stdin (`-`) is not visited; the caller reads it.
+    pub fn visit(
+        &self,
+        paths: &[PathBuf],
+        threads: usize,
+        f: &(dyn Fn(Input) + Sync),
+    ) -> Result<(), WalkError> {
+        let default = [PathBuf::from(".")];
+        let paths = if paths.is_empty() { &default[..] } else { paths };
+        let mut files = Vec::new();
+        let mut dirs = Vec::new();
+        for path in paths.iter().filter(|p| p.as_os_str() != "-") {
+            let meta = std::fs::metadata(path)
+                .map_err(|_| WalkError::Missing(path.display().to_string()))?;
+            if meta.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+        let mut explicit: Vec<(String, &PathBuf)> = files.iter().map(|p| (display(p), *p)).collect();
+        explicit.sort();
+        explicit.dedup_by(|a, b| a.0 == b.0);
+        let seen: std::collections::HashSet<&str> = explicit.iter().map(|(d, _)| d.as_str()).collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| WalkError::BadPattern {
+                pattern: String::new(),
+                message: e.to_string(),
+            })?;
+        pool.install(|| {
+            use rayon::prelude::*;
+            explicit.par_iter().for_each(|(d, p)| {
+                f(Input::File {
+                    display: d.clone(),
+                    path: (*p).clone(),
+                })
+            });
+        });
+        for dir in dirs {
+            self.builder(dir)
+                .threads(threads)
+                .build_parallel()
+                .run(|| {
+                    Box::new(|entry| {
+                        if let Some(input) = self.input(entry, dir)
+                            && !seen.contains(input.display())
+                        {
+                            f(input);
+                        }
+                        ignore::WalkState::Continue
+                    })
+                });
+        }
+        Ok(())
+    }
+
+    fn builder(&self, dir: &Path) -> ignore::WalkBuilder {
+        let mut builder = ignore::WalkBuilder::new(dir);
+        builder
             .hidden(true)
             .git_ignore(true)
             .git_global(false)
@@ -133,32 +195,36 @@ impl Walker {
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                     !is_excluded(&excludes, &absolute(&cwd, entry.path()), is_dir)
                 }
-            })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    if entry
-                        .file_type()
-                        .is_some_and(|t| t.is_file() || t.is_symlink())
-                        && self.has_post_extension(entry.path())
-                    {
-                        inputs.push(Input::File {
-                            display: display(entry.path()),
-                            path: entry.into_path(),
-                        });
-                    }
-                }
-                Err(err) => {
-                    let path = match &err {
-                        ignore::Error::WithPath { path, .. } => display(path),
-                        _ => display(dir),
-                    };
-                    inputs.push(Input::Unreadable {
-                        display: path,
-                        message: err.to_string(),
-                    });
-                }
+            });
+        builder
+    }
+
+    /// The input a walk entry stands for: a post file, an unreadable entry, or nothing.
+    fn input(&self, entry: Result<ignore::DirEntry, ignore::Error>, dir: &Path) -> Option<Input> {
+        match entry {
+            Ok(entry) => (entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink())
+                && self.has_post_extension(entry.path()))
+            .then(|| Input::File {
+                display: display(entry.path()),
+                path: entry.into_path(),
+            }),
+            Err(err) => {
+                let path = match &err {
+                    ignore::Error::WithPath { path, .. } => display(path),
+                    _ => display(dir),
+                };
+                Some(Input::Unreadable {
+                    display: path,
+                    message: err.to_string(),
+                })
+            }
+        }
+    }
+
+    fn walk(&self, dir: &Path, inputs: &mut Vec<Input>) {
+        for entry in self.builder(dir).build() {
+            if let Some(input) = self.input(entry, dir) {
+                inputs.push(input);
             }
         }
     }

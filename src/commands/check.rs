@@ -3,9 +3,10 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use rayon::prelude::*;
 
 use super::{ConfigChoice, ExitStatus, is_broken_pipe, load_config};
 use crate::check::{check_bytes, read_front, read_front_from};
@@ -44,6 +45,7 @@ pub enum FixMode {
 /// One input's findings and what fixing did.
 #[derive(Default)]
 struct Checked {
+    path: String,
     report: Option<FileReport>,
     fixed: usize,
     diff: String,
@@ -66,65 +68,53 @@ pub fn run(
         }
     };
     config.require(&settings.require);
-    let walker = Walker::new(
+    let walker = match Walker::new(
         &config.extensions,
         &config.root,
         &config.exclude,
         &cwd,
         &settings.exclude,
-    );
-    let inputs =
-        match walker.and_then(|w| w.collect(&settings.paths, settings.stdin_filename.as_deref())) {
-            Ok(i) => i,
-            Err(e) => {
-                writeln!(err, "error: {e}")?;
-                return Ok(ExitStatus::Error);
-            }
-        };
+    ) {
+        Ok(w) => w,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
 
+    // Files are checked as the walk finds them, in parallel; only findings are kept, so
+    // memory does not grow with the archive. They are sorted by path at the end.
     let now = jiff::Timestamp::now().as_second();
-    let bar = crate::progress::bar(
-        inputs.len(),
-        settings.progress && !settings.quiet,
-        "checking",
-    );
-    let check_one = |input: &Input| {
-        let checked = check_input(input, &config, &cwd, now, None, settings.fix);
+    let files = AtomicUsize::new(0);
+    let kept: Mutex<Vec<Checked>> = Mutex::new(Vec::new());
+    let bar = crate::progress::counter(settings.progress && !settings.quiet, "checking");
+    let keep = |checked: Checked| {
+        if checked.report.is_some() || checked.fixed > 0 || !checked.diff.is_empty() {
+            kept.lock().unwrap_or_else(|p| p.into_inner()).push(checked);
+        }
+    };
+    let visited = walker.visit(&settings.paths, settings.jobs.unwrap_or(0), &|input| {
+        files.fetch_add(1, Ordering::Relaxed);
+        keep(check_input(&input, &config, &cwd, now, None, settings.fix));
         bar.inc(1);
-        checked
-    };
-    let mut results: Vec<Checked> = match settings.jobs {
-        Some(1) => inputs.iter().map(check_one).collect(),
-        jobs => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(jobs.unwrap_or(0))
-                .build()
-                .map_err(std::io::Error::other)?;
-            pool.install(|| {
-                inputs
-                    .par_iter()
-                    .filter(|i| !matches!(i, Input::Stdin { .. }))
-                    .map(check_one)
-                    .collect()
-            })
-        }
-    };
-    // Stdin is read on this thread, once.
-    for input in &inputs {
-        if let Input::Stdin { .. } = input {
-            let mut bytes = Vec::new();
-            stdin.read_to_end(&mut bytes)?;
-            results.push(check_input(
-                input,
-                &config,
-                &cwd,
-                now,
-                Some(bytes),
-                FixMode::Off,
-            ));
-        }
-    }
+    });
     bar.finish_and_clear();
+    if let Err(e) = visited {
+        writeln!(err, "error: {e}")?;
+        return Ok(ExitStatus::Error);
+    }
+    // Stdin is read on this thread, once.
+    if settings.paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut bytes = Vec::new();
+        stdin.read_to_end(&mut bytes)?;
+        let input = Input::Stdin {
+            display: settings.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+        };
+        files.fetch_add(1, Ordering::Relaxed);
+        keep(check_input(&input, &config, &cwd, now, Some(bytes), FixMode::Off));
+    }
+    let mut results = kept.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by(|a, b| a.path.cmp(&b.path));
     let fixed: usize = results.iter().map(|c| c.fixed).sum();
     for c in &results {
         if !c.diff.is_empty() {
@@ -134,11 +124,10 @@ pub fn run(
             }
         }
     }
-    let mut reports: Vec<FileReport> = results.into_iter().filter_map(|c| c.report).collect();
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    let reports: Vec<FileReport> = results.into_iter().filter_map(|c| c.report).collect();
 
     let summary = Summary {
-        files: inputs.len(),
+        files: files.into_inner(),
         files_with_problems: reports.len(),
         errors: reports.iter().map(|r| r.count(Severity::Error)).sum(),
         warnings: reports.iter().map(|r| r.count(Severity::Warning)).sum(),
@@ -190,7 +179,10 @@ fn check_input(
     let display = input.display().to_string();
     let relative = relative_to(&config.root, cwd, Path::new(&display));
     let schema = config.schema_for(&relative);
-    let mut checked = Checked::default();
+    let mut checked = Checked {
+        path: display.clone(),
+        ..Checked::default()
+    };
     let read = match (input, stdin) {
         (Input::Stdin { .. }, Some(bytes)) => read_front_from(&bytes[..], &config.limits),
         (Input::File { path, .. }, _) if fix != FixMode::Off => std::fs::read(path).map(|bytes| {
