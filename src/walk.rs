@@ -159,21 +159,27 @@ impl Walker {
                 })
             });
         });
-        for dir in dirs {
-            self.builder(dir)
-                .threads(threads)
-                .build_parallel()
-                .run(|| {
-                    Box::new(|entry| {
+        // One thread walks (a sorted-free, streaming walk holds nothing per file); the pool
+        // checks. The channel is bounded, so a fast walk cannot pile up a huge queue.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Input>(1024);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                for dir in dirs {
+                    for entry in self.builder(dir).build() {
                         if let Some(input) = self.input(entry, dir)
                             && !seen.contains(input.display())
+                            && tx.send(input).is_err()
                         {
-                            f(input);
+                            return;
                         }
-                        ignore::WalkState::Continue
-                    })
-                });
-        }
+                    }
+                }
+            });
+            pool.install(|| {
+                use rayon::iter::{ParallelBridge, ParallelIterator};
+                rx.into_iter().par_bridge().for_each(f);
+            });
+        });
         Ok(())
     }
 
