@@ -364,6 +364,11 @@ impl Config {
         }
     }
 
+    /// Whether any file's schema can differ from the base one.
+    pub fn has_overrides(&self) -> bool {
+        !self.overrides.is_empty()
+    }
+
     /// The schema for a file, at `path` relative to [`Config::root`]: the base with every
     /// matching override applied in order, so later overrides win.
     pub fn schema_for(&self, relative: &Path) -> Arc<Schema> {

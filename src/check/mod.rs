@@ -51,27 +51,14 @@ pub fn read_front_from(
 
 /// Reads until `buf` holds `want` bytes or the reader ends; returns whether it ended.
 fn fill(reader: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    let start = buf.len();
-    if want <= start {
+    let need = want.saturating_sub(buf.len());
+    if need == 0 {
         return Ok(false);
     }
-    buf.resize(want, 0);
-    let mut filled = start;
-    while filled < want {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => {
-                buf.truncate(filled);
-                return Ok(true);
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(filled);
-                return Err(e);
-            }
-        }
-    }
-    Ok(false)
+    buf.reserve(need);
+    // `take` + `read_to_end` fills spare capacity without zeroing it first.
+    let got = reader.by_ref().take(need as u64).read_to_end(buf)?;
+    Ok(got < need)
 }
 
 /// Everything that can be said about one file's bytes, sorted by position, with the

@@ -177,8 +177,11 @@ fn check_input(
     fix: FixMode,
 ) -> Checked {
     let display = input.display().to_string();
-    let relative = relative_to(&config.root, cwd, Path::new(&display));
-    let schema = config.schema_for(&relative);
+    let schema = if config.has_overrides() {
+        config.schema_for(&relative_to(&config.root, cwd, Path::new(&display)))
+    } else {
+        std::sync::Arc::clone(&config.base)
+    };
     let mut checked = Checked {
         path: display.clone(),
         ..Checked::default()
