@@ -20,9 +20,9 @@ pub fn counter(enabled: bool, verb: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(&format!(
-        "{{spinner}} {verb} {{pos}} files ({{per_sec}})"
-    )) {
+    if let Ok(style) =
+        ProgressStyle::with_template(&format!("{{spinner}} {verb} {{pos}} files ({{per_sec}})"))
+    {
         bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(200));

@@ -127,7 +127,11 @@ impl Walker {
         f: &(dyn Fn(Input) + Sync),
     ) -> Result<(), WalkError> {
         let default = [PathBuf::from(".")];
-        let paths = if paths.is_empty() { &default[..] } else { paths };
+        let paths = if paths.is_empty() {
+            &default[..]
+        } else {
+            paths
+        };
         let mut files = Vec::new();
         let mut dirs = Vec::new();
         for path in paths.iter().filter(|p| p.as_os_str() != "-") {
@@ -139,10 +143,12 @@ impl Walker {
                 files.push(path);
             }
         }
-        let mut explicit: Vec<(String, &PathBuf)> = files.iter().map(|p| (display(p), *p)).collect();
+        let mut explicit: Vec<(String, &PathBuf)> =
+            files.iter().map(|p| (display(p), *p)).collect();
         explicit.sort();
         explicit.dedup_by(|a, b| a.0 == b.0);
-        let seen: std::collections::HashSet<&str> = explicit.iter().map(|(d, _)| d.as_str()).collect();
+        let seen: std::collections::HashSet<&str> =
+            explicit.iter().map(|(d, _)| d.as_str()).collect();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -208,7 +214,9 @@ impl Walker {
     /// The input a walk entry stands for: a post file, an unreadable entry, or nothing.
     fn input(&self, entry: Result<ignore::DirEntry, ignore::Error>, dir: &Path) -> Option<Input> {
         match entry {
-            Ok(entry) => (entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink())
+            Ok(entry) => (entry
+                .file_type()
+                .is_some_and(|t| t.is_file() || t.is_symlink())
                 && self.has_post_extension(entry.path()))
             .then(|| Input::File {
                 display: display(entry.path()),

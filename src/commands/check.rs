@@ -7,7 +7,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-
 use super::{ConfigChoice, ExitStatus, is_broken_pipe, load_config};
 use crate::check::{check_bytes, read_front, read_front_from};
 use crate::config::Config;
@@ -108,10 +107,20 @@ pub fn run(
         let mut bytes = Vec::new();
         stdin.read_to_end(&mut bytes)?;
         let input = Input::Stdin {
-            display: settings.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+            display: settings
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "-".into()),
         };
         files.fetch_add(1, Ordering::Relaxed);
-        keep(check_input(&input, &config, &cwd, now, Some(bytes), FixMode::Off));
+        keep(check_input(
+            &input,
+            &config,
+            &cwd,
+            now,
+            Some(bytes),
+            FixMode::Off,
+        ));
     }
     let mut results = kept.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by(|a, b| a.path.cmp(&b.path));

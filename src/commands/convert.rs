@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use anstyle::{AnsiColor, Style};
@@ -83,71 +84,107 @@ pub fn run(
             return Ok(ExitStatus::Error);
         }
     };
-    let inputs = match Walker::new(
-        &config.extensions,
-        &config.root,
-        &config.exclude,
-        &cwd,
-        &settings.exclude,
-    )
-    .and_then(|w| w.collect(&settings.paths, None))
-    {
-        Ok(i) => i,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
-    if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
+    if settings.paths.iter().any(|p| p.as_os_str() == "-") {
         writeln!(
             err,
             "error: `fmx convert` works on files; `-` (stdin) is not supported"
         )?;
         return Ok(ExitStatus::Error);
     }
-
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.jobs.unwrap_or(0))
-        .build()
-        .map_err(std::io::Error::other)?;
+    let walker = match Walker::new(
+        &config.extensions,
+        &config.root,
+        &config.exclude,
+        &cwd,
+        &settings.exclude,
+    ) {
+        Ok(w) => w,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
     if settings.mode == Mode::Write {
         crate::progress::stop_on_ctrl_c();
     }
-    let bar = crate::progress::bar(
-        inputs.len(),
-        settings.progress && !settings.quiet,
-        "converting",
-    );
-    let results: Vec<FileResult> = pool.install(|| {
-        inputs
-            .par_iter()
-            .filter_map(|i| {
-                // After Ctrl-C no new file starts; those in flight finish.
-                if crate::progress::interrupted() {
-                    return None;
-                }
-                let r = convert_input(i, settings, &config);
-                bar.inc(1);
-                Some(r)
-            })
-            .collect()
-    });
-    bar.finish_and_clear();
-    let not_processed = inputs.len() - results.len();
+    let threads = settings.jobs.unwrap_or(0);
+    let show_progress = settings.progress && !settings.quiet;
+    let mut totals = Totals::default();
+    let mut printer = Printer::new(settings, out);
 
-    let mut totals = Totals {
-        files: results.len(),
-        ..Totals::default()
-    };
-    for r in &results {
-        match r.status {
-            Status::Converted => totals.converted += 1,
-            Status::Unchanged => totals.unchanged += 1,
-            Status::Refused => totals.refused += 1,
-            Status::Error => totals.errors += 1,
+    let streamed: std::io::Result<()> = if printer.every_file() {
+        // Every file has output (a diff, a JSON entry): walk sorted, convert a chunk at a
+        // time in parallel, print it in order and drop it. Only the path list is held.
+        let inputs = match walker.collect(&settings.paths, None) {
+            Ok(i) => i,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(ExitStatus::Error);
+            }
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(std::io::Error::other)?;
+        let bar = crate::progress::bar(inputs.len(), show_progress, "converting");
+        let mut result = Ok(());
+        for chunk in inputs.chunks(256) {
+            if crate::progress::interrupted() {
+                break;
+            }
+            let results: Vec<FileResult> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .filter_map(|i| {
+                        // After Ctrl-C no new file starts; those in flight finish.
+                        (!crate::progress::interrupted())
+                            .then(|| convert_input(i, settings, &config))
+                    })
+                    .collect()
+            });
+            bar.inc(results.len() as u64);
+            for r in &results {
+                totals.add(r);
+                if result.is_ok() {
+                    result = printer.file(r);
+                }
+            }
         }
-    }
-    match report(settings, &results, &totals, out) {
+        bar.finish_and_clear();
+        result
+    } else {
+        // Only refusals, errors and notes are printed: convert files as the walk finds
+        // them, keep just those lines, sort them at the end.
+        let kept: Mutex<(Totals, Vec<FileResult>)> = Mutex::new((Totals::default(), Vec::new()));
+        let bar = crate::progress::counter(show_progress, "converting");
+        let visited = walker.visit(&settings.paths, threads, &|input| {
+            if crate::progress::interrupted() {
+                return;
+            }
+            let r = convert_input(&input, settings, &config);
+            bar.inc(1);
+            let mut guard = kept.lock().unwrap_or_else(|p| p.into_inner());
+            guard.0.add(&r);
+            if r.status != Status::Unchanged
+                && (r.status != Status::Converted
+                    || settings.mode == Mode::Check
+                    || !r.changes.is_empty())
+            {
+                guard.1.push(r);
+            }
+        });
+        bar.finish_and_clear();
+        if let Err(e) = visited {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+        let (t, mut results) = kept.into_inner().unwrap_or_else(|p| p.into_inner());
+        totals = t;
+        results.sort_by(|a, b| a.path.cmp(&b.path));
+        results.iter().try_for_each(|r| printer.file(r))
+    };
+    let finished = streamed.and_then(|()| printer.finish(&totals));
+    match finished {
         Err(e) if is_broken_pipe(&e) => {}
         other => other?,
     }
@@ -173,11 +210,11 @@ pub fn run(
             started.elapsed().as_secs_f64()
         )?;
     }
-    if not_processed > 0 {
+    if crate::progress::interrupted() {
         writeln!(
             err,
-            "interrupted: {not_processed} of {} files were not processed; each file is either as it was or fully converted",
-            inputs.len()
+            "interrupted: {} files were processed, the others not; each file is either as it was or fully converted",
+            totals.files
         )?;
         return Ok(ExitStatus::Interrupted);
     }
@@ -188,6 +225,67 @@ pub fn run(
     } else {
         ExitStatus::Success
     })
+}
+
+impl Totals {
+    fn add(&mut self, r: &FileResult) {
+        self.files += 1;
+        match r.status {
+            Status::Converted => self.converted += 1,
+            Status::Unchanged => self.unchanged += 1,
+            Status::Refused => self.refused += 1,
+            Status::Error => self.errors += 1,
+        }
+    }
+}
+
+/// Writes the report as results arrive: human lines and diffs, or one JSON document whose
+/// `files` list is streamed and whose summary comes last.
+struct Printer<'a> {
+    settings: &'a ConvertSettings,
+    out: &'a mut dyn Write,
+    first: bool,
+}
+
+impl<'a> Printer<'a> {
+    fn new(settings: &'a ConvertSettings, out: &'a mut dyn Write) -> Self {
+        Printer {
+            settings,
+            out,
+            first: true,
+        }
+    }
+
+    /// Whether every file produces output (then files are visited in path order).
+    fn every_file(&self) -> bool {
+        self.settings.mode == Mode::DryRun || self.settings.output_format == ReportFormat::Json
+    }
+
+    fn file(&mut self, r: &FileResult) -> std::io::Result<()> {
+        if self.settings.output_format == ReportFormat::Json {
+            let sep = if std::mem::take(&mut self.first) {
+                "{\"version\":1,\"files\":["
+            } else {
+                ","
+            };
+            self.out.write_all(sep.as_bytes())?;
+            serde_json::to_writer(&mut *self.out, r)?;
+            return Ok(());
+        }
+        human_file(self.settings, r, self.out)
+    }
+
+    fn finish(&mut self, totals: &Totals) -> std::io::Result<()> {
+        if self.settings.output_format == ReportFormat::Json {
+            if self.first {
+                self.out.write_all(b"{\"version\":1,\"files\":[")?;
+            }
+            self.out.write_all(b"],\"summary\":")?;
+            serde_json::to_writer(&mut *self.out, totals)?;
+            self.out.write_all(b"}\n")?;
+        }
+        self.out.flush()
+    }
 }
 
 fn convert_input(input: &Input, settings: &ConvertSettings, config: &Config) -> FileResult {
@@ -255,71 +353,50 @@ fn date_fields(config: &Config, relative: &Path) -> Vec<(String, FieldType)> {
     }
 }
 
-fn report(
+fn human_file(
     settings: &ConvertSettings,
-    results: &[FileResult],
-    totals: &Totals,
+    r: &FileResult,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    if settings.output_format == ReportFormat::Json {
-        #[derive(Serialize)]
-        struct Report<'a> {
-            version: u32,
-            summary: &'a Totals,
-            files: &'a [FileResult],
-        }
-        serde_json::to_writer(
-            &mut *out,
-            &Report {
-                version: 1,
-                summary: totals,
-                files: results,
-            },
-        )?;
-        writeln!(out)?;
-        return Ok(());
-    }
     let bold = Style::new().bold();
     let red = AnsiColor::Red.on_default().bold();
     let yellow = AnsiColor::Yellow.on_default();
-    for r in results {
-        match r.status {
-            Status::Converted => {
-                if settings.mode == Mode::DryRun {
-                    write_diff(out, &r.diff)?;
-                } else if settings.mode == Mode::Check {
-                    writeln!(
-                        out,
-                        "{bold}{}{bold:#}: would be converted to {}",
-                        r.path, settings.to
-                    )?;
-                }
-                if !settings.quiet {
-                    for c in &r.changes {
-                        writeln!(
-                            out,
-                            "{bold}{}{bold:#}: {yellow}note{yellow:#}: {}",
-                            r.path,
-                            describe(c)
-                        )?;
-                    }
-                }
-            }
-            Status::Refused | Status::Error => {
-                let word = if r.status == Status::Refused {
-                    "refused"
-                } else {
-                    "error"
-                };
+    match r.status {
+        Status::Converted => {
+            if settings.mode == Mode::DryRun {
+                write_diff(out, &r.diff)?;
+            } else if settings.mode == Mode::Check {
                 writeln!(
                     out,
-                    "{bold}{}{bold:#}: {red}{word}{red:#}: {}",
-                    r.path,
-                    r.reason.as_deref().unwrap_or("")
+                    "{bold}{}{bold:#}: would be converted to {}",
+                    r.path, settings.to
                 )?;
             }
-            Status::Unchanged => {}
+            if !settings.quiet {
+                for c in &r.changes {
+                    writeln!(
+                        out,
+                        "{bold}{}{bold:#}: {yellow}note{yellow:#}: {}",
+                        r.path,
+                        describe(c)
+                    )?;
+                }
+            }
         }
+        Status::Refused | Status::Error => {
+            let word = if r.status == Status::Refused {
+                "refused"
+            } else {
+                "error"
+            };
+            writeln!(
+                out,
+                "{bold}{}{bold:#}: {red}{word}{red:#}: {}",
+                r.path,
+                r.reason.as_deref().unwrap_or("")
+            )?;
+        }
+        Status::Unchanged => {}
     }
     Ok(())
 }
