@@ -84,14 +84,15 @@ pub(super) fn parse(text: &str, first_line: u32, limits: &Limits) -> Option<Pars
         if line.is_blank() {
             continue;
         }
-        let (key, after) = key(line.text)?;
+        let (key, colon_col, after) = key(line.text)?;
         let key_pos = pos(line.index, 0)?;
         let value = after.trim_start_matches(' ');
-        let value_col = line.text.len() - value.len();
+        // Only spaces between the colon and the value.
+        let value_col = colon_col + 1 + (after.len() - value.len());
         let value = value.trim_end_matches(' ');
         let node = match value.as_bytes().first() {
             // `key:` alone: a zero-width plain null where the colon stands.
-            None => Node::new(Value::Null, pos(line.index, key.len())?),
+            None => Node::new(Value::Null, pos(line.index, colon_col)?),
             Some(b'\'') => Node::new(
                 Value::String(single_quoted(value)?),
                 pos(line.index, value_col)?,
@@ -133,34 +134,50 @@ pub(super) fn parse(text: &str, first_line: u32, limits: &Limits) -> Option<Pars
 /// No tab, CR or other control character, no BOM, nothing YAML does not allow or reads as a
 /// line break (NEL, LS, PS).
 fn plain_chars(text: &str) -> bool {
-    let mut ascii = true;
-    for &b in text.as_bytes() {
-        if (b < 0x20 && b != b'\n') || b == 0x7f {
+    let bytes = text.as_bytes();
+    // A branch-free pass the compiler vectorises: control characters, and the lead bytes of
+    // the only multi-byte characters refused (C2 80..9F, E2 80 A8/A9, EF BB BF, EF BF BE/BF).
+    let mut suspect = false;
+    for chunk in bytes.chunks(64) {
+        let (control, lead) = chunk.iter().fold((false, false), |(c, l), &b| {
+            (
+                c | ((b < 0x20) & (b != b'\n')) | (b == 0x7f),
+                l | (b == 0xc2) | (b == 0xe2) | (b == 0xef),
+            )
+        });
+        if control {
             return false;
         }
-        ascii &= b < 0x80;
+        suspect |= lead;
     }
-    ascii
-        || !text.chars().any(|c| {
-            matches!(
-                c,
-                '\u{80}'
-                    ..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-            )
-        })
+    !suspect || !(bytes.windows(3).any(refused_char) || matches!(bytes, [.., 0xc2, 0x80..=0x9f]))
 }
 
-/// `key:` at column 1 followed by a space or the end of the line: the key and what follows the
-/// colon. Keys are `[A-Za-z0-9_][A-Za-z0-9_.-]*`.
-fn key(line: &str) -> Option<(&str, &str)> {
+/// Whether `w` starts with the UTF-8 encoding of a character [`plain_chars`] refuses.
+fn refused_char(w: &[u8]) -> bool {
+    match *w {
+        [0xc2, b, _] => (0x80..=0x9f).contains(&b),
+        [0xe2, 0x80, b] => b == 0xa8 || b == 0xa9,
+        [0xef, 0xbb, 0xbf] | [0xef, 0xbf, 0xbe | 0xbf] => true,
+        _ => false,
+    }
+}
+
+/// `key:` at column 1 followed by a space or the end of the line: the key, the column (0-based,
+/// in characters) of the colon, and what follows the colon. A key starts with a letter, digit,
+/// `_` or non-ASCII character and goes on with those, `.`, `-` and spaces; spaces before the
+/// colon are not part of it (`title : x`).
+fn key(line: &str) -> Option<(&str, usize, &str)> {
     let bytes = line.as_bytes();
     let first = *bytes.first()?;
-    if !(first.is_ascii_alphanumeric() || first == b'_') {
+    if !(first.is_ascii_alphanumeric() || first == b'_' || first >= 0x80) {
         return None;
     }
     let len = bytes
         .iter()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .take_while(|&&b| {
+            b.is_ascii_alphanumeric() || b >= 0x80 || matches!(b, b'_' | b'.' | b'-' | b' ')
+        })
         .count();
     if len > MAX_KEY_LEN || bytes.get(len) != Some(&b':') {
         return None;
@@ -169,7 +186,13 @@ fn key(line: &str) -> Option<(&str, &str)> {
     if !(after.is_empty() || after.starts_with(' ')) {
         return None;
     }
-    Some((line.get(..len)?, after))
+    let raw = line.get(..len)?;
+    let colon_col = if raw.is_ascii() {
+        len
+    } else {
+        raw.chars().count()
+    };
+    Some((raw.trim_end_matches(' '), colon_col, after))
 }
 
 /// After a one-line value: the next non-blank line is a key line (or there is none).
@@ -290,4 +313,54 @@ fn block_scalar<'a>(
         value.push('\n');
     }
     Some(Node::new(Value::String(value), node_pos).with_style(style))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// [`super::plain_chars`] by its definition, one character at a time.
+    fn plain_chars_by_char(text: &str) -> bool {
+        !text.chars().any(|c| {
+            (c.is_control() && c != '\n')
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                )
+        })
+    }
+
+    #[test]
+    fn refused_characters() {
+        for c in [
+            '\t', '\r', '\0', '\u{7f}', '\u{80}', '\u{85}', '\u{9f}', '\u{2028}', '\u{2029}',
+            '\u{feff}', '\u{fffe}', '\u{ffff}',
+        ] {
+            for text in [
+                format!("{c}"),
+                format!("ab{c}"),
+                format!("{c}ab"),
+                format!("a{c}b"),
+            ] {
+                assert!(!super::plain_chars(&text), "{text:?}");
+            }
+        }
+        for text in [
+            "", "a\n", "\u{a0}", "é", "\u{2027}", "\u{202a}", "\u{fefe}", "\u{fffd}", "🎉", "’",
+        ] {
+            assert!(super::plain_chars(text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn plain_chars_is_its_definition(text in any::<String>()) {
+            prop_assert_eq!(super::plain_chars(&text), plain_chars_by_char(&text));
+        }
+
+        #[test]
+        fn plain_chars_near_refused(text in "[a\n\u{7e}-\u{a1}\u{2027}-\u{202a}\u{feff}\u{fffd}-\u{ffff}]{0,8}") {
+            prop_assert_eq!(super::plain_chars(&text), plain_chars_by_char(&text));
+        }
+    }
 }

@@ -176,6 +176,8 @@ fn common_shapes_take_the_fast_path() {
         "a: -1\nb: -x\nc: yes\nd: 012\ne: ~\nf: 2020-10-10 10:00:00\ng: 1e5\nh: .inf\n",
         "a: x, y [z] {w}\nb: a:b\nc: é ü \u{a0}\nd: 🎉\n",
         "url: https://example.com/a?b=c&d=e\n",
+        "online version: https://x.y\nModule Name: M\ntitle : x\nförfattare:\nलेखक: é\n",
+        "a b:\nc  d :   x\n",
     ] {
         fast_path(text);
     }
@@ -265,6 +267,8 @@ fn key() -> impl Strategy<Value = String> {
             .prop_map(String::from),
         1 => prop::sample::select(vec![
             "-a", "a b", "'q'", "\"d\"", "?", "a#", "&a", "é", "<<", "~", "a:b", "[a]", "",
+            "online version", "Module Name", "a  b", "title ", "a - b", "a -", "a .", "författare",
+            "लेखक", "автор", "작성자", "🎉", "a\u{a0}b", "x y z", "a #b", "a,b", "a[b]", "a'b",
         ])
         .prop_map(String::from),
     ]
