@@ -6,6 +6,7 @@
 //! readers (Jekyll, PyYAML, older Hugo) would read a plain scalar differently.
 
 mod comments;
+mod fast;
 mod merge;
 mod read;
 mod scalar;
@@ -33,6 +34,11 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
                 limits.max_block_bytes
             ),
         });
+    }
+    // Most posts are a flat mapping of one-line and simple block scalars: read those
+    // directly, and only hand the rest to granit.
+    if let Some(parsed) = fast::parse(text, first_line, limits) {
+        return Ok(parsed);
     }
     read::read(text, first_line, limits)
 }

@@ -1,6 +1,7 @@
 //! Tests of the YAML reader: the reference post, scalar resolution, keys, positions and
 //! duplicates here; aliases, limits, comments, tags, merge keys and errors in [`structure`].
 
+mod fast;
 mod structure;
 
 use super::parse;
