@@ -107,7 +107,16 @@ pub fn run(
     if settings.mode == Mode::Write {
         crate::progress::stop_on_ctrl_c();
     }
-    let threads = settings.jobs.unwrap_or(0);
+    // A durable write waits on the disk (two fsyncs per file), not the CPU: keep more
+    // writes in flight than there are cores.
+    let io_bound = settings.mode == Mode::Write && settings.fsync;
+    let threads = settings.jobs.unwrap_or_else(|| {
+        if io_bound {
+            std::thread::available_parallelism().map_or(8, |n| (n.get() * 4).max(8))
+        } else {
+            0
+        }
+    });
     let show_progress = settings.progress && !settings.quiet;
     let mut totals = Totals::default();
     let mut printer = Printer::new(settings, out);
