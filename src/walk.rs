@@ -80,6 +80,21 @@ impl Walker {
         })
     }
 
+    /// The walker a command uses: the config's extensions and excludes, and `--exclude`.
+    pub fn for_config(
+        config: &crate::config::Config,
+        cwd: &Path,
+        cli_excludes: &[String],
+    ) -> Result<Walker, WalkError> {
+        Walker::new(
+            &config.extensions,
+            &config.root,
+            &config.exclude,
+            cwd,
+            cli_excludes,
+        )
+    }
+
     /// The inputs for `paths` (`.` when empty), sorted by their display path, each once.
     pub fn collect(
         &self,

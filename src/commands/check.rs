@@ -67,13 +67,7 @@ pub fn run(
         }
     };
     config.require(&settings.require);
-    let walker = match Walker::new(
-        &config.extensions,
-        &config.root,
-        &config.exclude,
-        &cwd,
-        &settings.exclude,
-    ) {
+    let walker = match Walker::for_config(&config, &cwd, &settings.exclude) {
         Ok(w) => w,
         Err(e) => {
             writeln!(err, "error: {e}")?;

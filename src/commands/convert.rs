@@ -91,13 +91,7 @@ pub fn run(
         )?;
         return Ok(ExitStatus::Error);
     }
-    let walker = match Walker::new(
-        &config.extensions,
-        &config.root,
-        &config.exclude,
-        &cwd,
-        &settings.exclude,
-    ) {
+    let walker = match Walker::for_config(&config, &cwd, &settings.exclude) {
         Ok(w) => w,
         Err(e) => {
             writeln!(err, "error: {e}")?;
