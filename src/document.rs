@@ -242,8 +242,15 @@ fn split_json(
     let rest = &bytes[close_brace..];
     let eol = rest.iter().position(|&b| b == b'\n');
     let body_start = match eol {
-        Some(i) if is_blank(&rest[..i]) => close_brace + i + 1,
-        None if is_blank(rest) => {
+        // A CRLF line ending belongs to the `}` line too, as the delimiter formats' do.
+        Some(i) if is_blank(rest[..i].strip_suffix(b"\r").unwrap_or(&rest[..i])) => {
+            close_brace + i + 1
+        }
+        // Only a prefix, ending in blanks (and maybe the `\r` of a CRLF): the line may still
+        // end here.
+        None if is_blank(rest)
+            || (!at_eof && is_blank(rest.strip_suffix(b"\r").unwrap_or(rest))) =>
+        {
             if !at_eof {
                 return Split::NeedMore;
             }
