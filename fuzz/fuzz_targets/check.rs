@@ -40,7 +40,10 @@ fuzz_target!(|data: &[u8]| {
         for schema in SCHEMAS.iter() {
             let whole = check_bytes(data, &full, schema, &limits, NOW);
             let prefix = check_bytes(&buf, &fast, schema, &limits, NOW);
-            assert_eq!(whole, prefix, "the prefix read by `check` judges differently");
+            assert_eq!(
+                whole, prefix,
+                "the prefix read by `check` judges differently"
+            );
 
             if let Some(fixed) = fix(data, schema, &limits) {
                 let Split::Found(before) = &full else {

@@ -31,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
         };
         let outcome = convert_bytes(data, &opts);
         if outcome.status != Status::Converted {
-            assert!(outcome.new_bytes.is_none(), "{:?} with new bytes", outcome.status);
+            assert!(
+                outcome.new_bytes.is_none(),
+                "{:?} with new bytes",
+                outcome.status
+            );
             continue;
         }
         let new = outcome.new_bytes.expect("a converted file has new bytes");
@@ -41,7 +45,10 @@ fuzz_target!(|data: &[u8]| {
         let body = &data[old_layout.body.clone()];
         assert!(new.ends_with(body), "the body changed");
         let Split::Found(new_layout) = split(&new, true, usize::MAX) else {
-            panic!("the converted file does not split: {:?}", String::from_utf8_lossy(&new));
+            panic!(
+                "the converted file does not split: {:?}",
+                String::from_utf8_lossy(&new)
+            );
         };
         assert_eq!(new_layout.format, to);
         assert_eq!(&new[new_layout.body.clone()], body, "the body moved");
@@ -67,8 +74,16 @@ fuzz_target!(|data: &[u8]| {
             let b = back.entries.shift_remove("date").is_some();
             assert_eq!(a, b, "the date field appeared or vanished");
         }
-        let old = if to == Format::Json { json_table(&old) } else { old };
-        let back = if to == Format::Json { json_table(&back) } else { back };
+        let old = if to == Format::Json {
+            json_table(&old)
+        } else {
+            old
+        };
+        let back = if to == Format::Json {
+            json_table(&back)
+        } else {
+            back
+        };
         assert!(
             same_table(&old, &back),
             "values differ after conversion to {to}:\n{}\n---\n{new_text}",

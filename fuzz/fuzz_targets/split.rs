@@ -11,7 +11,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     for limits in [Limits::default(), SMALL] {
         let full = split(data, true, limits.max_block_bytes);
-        assert!(!matches!(full, Split::NeedMore), "the whole file always answers");
+        assert!(
+            !matches!(full, Split::NeedMore),
+            "the whole file always answers"
+        );
         if let Split::Found(l) = &full {
             assert_layout_sane(l, data.len());
         }
@@ -29,7 +32,14 @@ fuzz_target!(|data: &[u8]| {
         // The reader `check` uses, fed a few bytes at a time.
         let step = data.first().map_or(1, |b| usize::from(*b % 7) + 1);
         let (buf, got) = read_front_from(Chunked { data, step }, &limits).expect("no I/O error");
-        assert_eq!(&data[..buf.len()], &buf[..], "read_front returns a prefix of the file");
-        assert!(same_split(&got, &full), "read_front: {got:?}, whole file: {full:?}");
+        assert_eq!(
+            &data[..buf.len()],
+            &buf[..],
+            "read_front returns a prefix of the file"
+        );
+        assert!(
+            same_split(&got, &full),
+            "read_front: {got:?}, whole file: {full:?}"
+        );
     }
 });
