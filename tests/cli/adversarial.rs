@@ -694,16 +694,11 @@ fn crlf_json_front_matter_converts_without_an_extra_line() {
     );
 }
 
-/// Found by the `split` fuzz target (after the fix above): a prefix ending between the `\r`
-/// and the `\n` after a JSON block's `}` must ask for more, not split there, so that `check`
-/// (which reads a prefix) agrees with splitting the whole file.
-#[test]
-fn a_prefix_ending_inside_a_crlf_after_json_asks_for_more() {
+/// Every prefix of `bytes` split as a prefix either asks for more or gives the answer the
+/// whole file gives: `check` reads only a prefix.
+fn prefixes_agree(bytes: &[u8], limit: usize) {
     use fmx::document::{Split, split};
-    let bytes = std::fs::read(fixtures().join("regressions/split-crlf-json-prefix.md")).unwrap();
-    let limit = fmx::formats::Limits::default().max_block_bytes;
-    let whole = split(&bytes, true, limit);
-    assert!(matches!(whole, Split::Found(_)), "{whole:?}");
+    let whole = split(bytes, true, limit);
     for cut in 0..bytes.len() {
         match (split(&bytes[..cut], false, limit), &whole) {
             (Split::NeedMore, _) => {}
@@ -713,5 +708,30 @@ fn a_prefix_ending_inside_a_crlf_after_json_asks_for_more() {
             }
             (a, b) => assert_eq!(&a, b, "prefix of {cut} bytes"),
         }
+    }
+}
+
+/// Found by the `split` fuzz target (after the fix above): a prefix ending between the `\r`
+/// and the `\n` after a JSON block's `}` must ask for more, not split there.
+#[test]
+fn a_prefix_ending_inside_a_crlf_after_json_asks_for_more() {
+    let bytes = std::fs::read(fixtures().join("regressions/split-crlf-json-prefix.md")).unwrap();
+    let limit = fmx::formats::Limits::default().max_block_bytes;
+    assert!(matches!(
+        fmx::document::split(&bytes, true, limit),
+        fmx::document::Split::Found(_)
+    ));
+    prefixes_agree(&bytes, limit);
+}
+
+/// Found by the `split` fuzz target: `{` and then only whitespace up to the size limit is
+/// a JSON block too large for it, whether the byte that follows the limit (here `,`, which
+/// would make it no JSON at all) has been read or not.
+#[test]
+fn json_look_ahead_stops_at_the_size_limit() {
+    let bytes = std::fs::read(fixtures().join("regressions/split-json-whitespace-beyond-limit.md"))
+        .unwrap();
+    for limit in [1, 10, 40, 100, 1 << 20] {
+        prefixes_agree(&bytes, limit);
     }
 }
