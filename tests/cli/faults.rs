@@ -406,11 +406,15 @@ fn a_full_disk_is_an_error_and_the_file_is_untouched() {
     let small = b"---\ntitle: Small\ndate: 1602377984\n---\nBody.\n";
     std::fs::write(mnt.join("small.md"), small).unwrap();
 
+    // One job: the small post is written after the large one has failed and freed its
+    // space, not while the large one's temporary file fills the disk.
     let out = run(fmx().current_dir(&mnt).args([
         "convert",
         "--no-config",
         "--color",
         "never",
+        "--jobs",
+        "1",
         "--to",
         "toml",
         "--write",
