@@ -156,7 +156,7 @@ pub fn split(bytes: &[u8], at_eof: bool, limit: usize) -> Split {
         Format::Yaml
     } else if is_delimiter(text, b"+++") {
         Format::Toml
-    } else if text.first() == Some(&b'{') && starts_json_object(&bytes[first.text.start..]) {
+    } else if text.first() == Some(&b'{') && starts_json_object(&bytes[first.text.start..], limit) {
         return split_json(bytes, at_eof, limit, bom, prefix, open_line, line_ending);
     } else {
         return Split::NoFrontMatter;
@@ -242,8 +242,15 @@ fn split_json(
     let rest = &bytes[close_brace..];
     let eol = rest.iter().position(|&b| b == b'\n');
     let body_start = match eol {
-        Some(i) if is_blank(&rest[..i]) => close_brace + i + 1,
-        None if is_blank(rest) => {
+        // A CRLF line ending belongs to the `}` line too, as the delimiter formats' do.
+        Some(i) if is_blank(rest[..i].strip_suffix(b"\r").unwrap_or(&rest[..i])) => {
+            close_brace + i + 1
+        }
+        // Only a prefix, ending in blanks (and maybe the `\r` of a CRLF): the line may still
+        // end here.
+        None if is_blank(rest)
+            || (!at_eof && is_blank(rest.strip_suffix(b"\r").unwrap_or(rest))) =>
+        {
             if !at_eof {
                 return Split::NeedMore;
             }
@@ -268,10 +275,12 @@ fn split_json(
 }
 
 /// A `{` that opens a JSON object rather than a template tag (`{{`, `{%`): the next
-/// non-space byte is `"` or `}`. Only what is available is looked at.
-fn starts_json_object(bytes: &[u8]) -> bool {
+/// non-space byte is `"` or `}`. Only what is available is looked at, and no further than
+/// the block size limit (so a prefix of the file and the whole file agree).
+fn starts_json_object(bytes: &[u8], limit: usize) -> bool {
     bytes[1..]
         .iter()
+        .take(limit)
         .find(|b| !b.is_ascii_whitespace())
         .is_none_or(|&b| b == b'"' || b == b'}')
 }

@@ -62,9 +62,51 @@ pub fn replace_with(path: &Path, old: &[u8], new: &[u8], fsync: bool) -> Result<
         file.discard()?;
         return Err(WriteError::Changed);
     }
-    file.commit()?;
+    let temporary = file.as_file().metadata()?;
+    if let Err(e) = file.commit() {
+        remove_temporary(path, &temporary);
+        return Err(e.into());
+    }
     Ok(())
 }
+
+/// A commit whose rename fails (an immutable target, say) has already given the temporary
+/// file its hidden name `.NAME.XXXXXX` and leaves it there; it is found by its inode and
+/// removed, so a failed write leaves the folder as it was.
+#[cfg(unix)]
+fn remove_temporary(path: &Path, temporary: &std::fs::Metadata) {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::MetadataExt;
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let candidate = entry.file_name();
+        let bytes = candidate.as_bytes();
+        let ours = bytes.len() == name.len() + 8
+            && bytes.starts_with(b".")
+            && bytes[1..].starts_with(name.as_bytes())
+            && bytes[name.len() + 1] == b'.';
+        if ours
+            && let Ok(meta) = entry.metadata()
+            && meta.dev() == temporary.dev()
+            && meta.ino() == temporary.ino()
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn remove_temporary(_path: &Path, _temporary: &std::fs::Metadata) {}
 
 /// Creates the file at `path` with `content`, atomically; fails if it already exists.
 pub fn create(path: &Path, content: &[u8]) -> std::io::Result<()> {

@@ -1,10 +1,12 @@
 //! Integration tests of the `fmx` binary: one test binary, a module per command.
 #![allow(clippy::disallowed_methods)] // tests write their inputs with std::fs::write
 
+mod adversarial;
 mod check;
 mod config;
 mod convert;
 mod corpus;
+mod faults;
 mod readme;
 mod roundtrip;
 mod support;

@@ -1,0 +1,29 @@
+//! The TOML reader: never panics; its depth pre-check (the fast outline pass) agrees with
+//! the crate that parses: whatever the `toml` crate accepts, the reader accepts unless a
+//! limit stops it first.
+#![no_main]
+
+use fmx::formats::{Limits, ParseError, toml as fmx_toml};
+use fmx_fuzz::SMALL;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for limits in [Limits::default(), SMALL] {
+        match fmx_toml::parse(text, 2, &limits) {
+            Ok(_) => {}
+            Err(ParseError::Limit { .. }) => {}
+            Err(e) => {
+                assert!(e.pos().line >= 1 && e.pos().col >= 1, "{e:?}");
+                if limits == Limits::default() {
+                    assert!(
+                        text.parse::<toml::Table>().is_err(),
+                        "the toml crate accepts what the reader refused: {e:?}"
+                    );
+                }
+            }
+        }
+    }
+});
