@@ -436,3 +436,32 @@ fn readme_rule_table_matches_the_registry() {
         assert!(readme.contains(&row), "README lacks the row `{row}`");
     }
 }
+
+#[test]
+fn completions_load_in_bash_and_the_man_page_renders() {
+    let bin = assert_cmd::cargo::cargo_bin("fmx");
+    let out = std::process::Command::new("bash")
+        .args([
+            "-c",
+            &format!(
+                "source <('{}' completions bash) && complete -p fmx",
+                bin.display()
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("fmx"));
+    let man = run(fmx().arg("man"));
+    assert_eq!(man.code, 0);
+    assert!(
+        man.stdout.starts_with(".ie") || man.stdout.contains(".TH fmx"),
+        "{}",
+        &man.stdout[..200.min(man.stdout.len())]
+    );
+    assert!(run(fmx().arg("--version")).stdout.starts_with("fmx "));
+}
