@@ -473,3 +473,107 @@ pub fn diff(path: &str, old: &str, new: &str) -> String {
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::formats::toml::write::test_values::arb_table;
+
+    fn options(to: Format) -> ConvertOptions {
+        ConvertOptions {
+            to,
+            dates: DatesMode::Keep,
+            date_fields: vec![],
+            limits: Limits::default(),
+        }
+    }
+
+    fn read(bytes: &[u8]) -> Table {
+        let Split::Found(layout) = document::split(bytes, true, 1 << 20) else {
+            panic!("a converted post has front matter");
+        };
+        let text = std::str::from_utf8(&bytes[layout.content.clone()]).expect("UTF-8");
+        match crate::check::parse_block(&layout, text, &Limits::default()) {
+            Ok(p) => match p.root.value {
+                Value::Table(t) => t,
+                other => panic!("not a table: {other:?}"),
+            },
+            Err(e) => panic!("does not parse back: {e}"),
+        }
+    }
+
+    /// Data equality, key order aside (TOML's moves are reported), a date-time equal to
+    /// the string of its text (the one change JSON makes, also reported).
+    fn same(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Table(x), Value::Table(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .all(|(k, e)| y.get(k).is_some_and(|f| same(&e.node.value, &f.node.value)))
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(m, n)| same(&m.value, &n.value))
+            }
+            (Value::DateTime(d), Value::String(s)) => &d.text == s,
+            (x, y) => x.same_value(y),
+        }
+    }
+
+    /// Whether YAML, TOML and JSON can all hold this value.
+    fn every_target_holds(value: &Value) -> bool {
+        match value {
+            Value::Null => false,
+            Value::Int(i) => i64::try_from(i.value).is_ok(),
+            Value::Float(f) => f.value.is_finite(),
+            Value::DateTime(d) => d.kind != DateTimeKind::Time,
+            Value::Array(a) => a.iter().all(|n| every_target_holds(&n.value)),
+            Value::Table(t) => t.iter().all(|(_, e)| every_target_holds(&e.node.value)),
+            _ => true,
+        }
+    }
+
+    proptest! {
+        /// YAML → TOML → JSON → YAML gives back the input wherever every target can hold
+        /// it, and is refused (never silently changed) otherwise; the body never moves.
+        #[test]
+        fn yaml_toml_json_yaml_round_trips_or_is_refused(table in arb_table(true)) {
+            let Ok(start) = formats::emit(Format::Yaml, &table) else {
+                // No YAML post can hold it (a TOML local time): nothing to start from.
+                return Ok(());
+            };
+            let body: &[u8] = b"Body \xff\r\n  kept\n";
+            let mut bytes = format!("---\n{}---\n", start.text).into_bytes();
+            bytes.extend_from_slice(body);
+            let original = read(&bytes);
+            let mut refused = false;
+            for to in [Format::Toml, Format::Json, Format::Yaml] {
+                let outcome = convert_bytes(&bytes, &options(to));
+                match outcome.status {
+                    Status::Converted => {
+                        let new = outcome.new_bytes.expect("converted bytes");
+                        prop_assert!(new.ends_with(body), "the body moved going to {to}");
+                        bytes = new;
+                    }
+                    Status::Unchanged => {}
+                    Status::Refused => {
+                        refused = true;
+                        break;
+                    }
+                    Status::Error => prop_assert!(false, "error going to {to}: {:?}", outcome.reason),
+                }
+            }
+            let holds = every_target_holds(&Value::Table(original.clone()));
+            if refused {
+                prop_assert!(!holds, "refused a value every format can hold");
+            } else {
+                let back = read(&bytes);
+                prop_assert!(
+                    same(&Value::Table(original), &Value::Table(back)),
+                    "the round trip changed a value"
+                );
+            }
+        }
+    }
+}
