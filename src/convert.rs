@@ -11,7 +11,7 @@ use crate::config::FieldType;
 use crate::document::{self, Format, Layout, LineEnding, Split};
 use crate::epoch;
 use crate::formats::{self, Limits, Note};
-use crate::value::{DateTime, DateTimeKind, Float, Int, Node, Table, Value};
+use crate::value::{DateTime, DateTimeKind, Node, Table, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DatesMode {
@@ -349,19 +349,9 @@ fn to_epoch(value: &Value) -> Result<Option<Value>, String> {
         other => return Err(format!("a {} is not a date", other.kind_name())),
     };
     let digits = epoch::from_rfc3339(text).map_err(|e| e.to_string())?;
-    Ok(Some(epoch_value(&digits)))
-}
-
-fn epoch_value(digits: &str) -> Value {
-    if !digits.contains('.')
-        && let Ok(i) = digits.parse::<i128>()
-    {
-        return Value::Int(Int { value: i });
-    }
-    match Float::from_decimal_text(digits) {
-        Some(f) => Value::Float(f),
-        None => Value::String(digits.to_string()),
-    }
+    Value::number(&digits)
+        .map(Some)
+        .ok_or_else(|| format!("`{digits}` is not a number"))
 }
 
 fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, String> {

@@ -12,7 +12,7 @@ use crate::config::{FieldType, Schema};
 use crate::document::{self, Layout, Split};
 use crate::formats::{self, Limits};
 use crate::rules::Rule;
-use crate::value::{Float, Int, Node, Pos, Style, Table, Value};
+use crate::value::{Node, Pos, Style, Table, Value};
 
 /// One replacement of bytes in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
                 replacement: digits.clone(),
                 rule: Rule::DateNotEpoch,
             });
-            entry.node.value = number(&digits)?;
+            entry.node.value = Value::number(&digits)?;
         }
     }
     if on(Rule::AmbiguousValue) && layout.format == document::Format::Yaml {
@@ -148,15 +148,6 @@ fn finish(
         }
     }
     Some(Fixed { bytes: out, edits })
-}
-
-fn number(digits: &str) -> Option<Value> {
-    if !digits.contains('.')
-        && let Ok(i) = digits.parse::<i128>()
-    {
-        return Some(Value::Int(Int { value: i }));
-    }
-    Float::from_decimal_text(digits).map(Value::Float)
 }
 
 /// Every plain-style string in the tree.

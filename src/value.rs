@@ -199,6 +199,19 @@ impl Float {
     }
 }
 
+impl Value {
+    /// A number from decimal digits: an integer when there is no point or exponent, else a
+    /// float keeping the digits (`1602377984` → Int, `1602377984.4306138` → Float).
+    pub fn number(digits: &str) -> Option<Value> {
+        if !digits.contains(['.', 'e', 'E'])
+            && let Ok(i) = digits.parse::<i128>()
+        {
+            return Some(Value::Int(Int { value: i }));
+        }
+        Float::from_decimal_text(digits).map(Value::Float)
+    }
+}
+
 /// `+1_000.50E5` → `1000.50e+5`; `.5` → `0.5`; `1.` → `1.0`. `None` if not a decimal.
 pub fn canonical_decimal(text: &str) -> Option<String> {
     let text = text.trim();

@@ -210,19 +210,9 @@ pub fn epoch_fix(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => {
             let t = s.trim();
-            if crate::value::canonical_decimal(t).is_some() && epoch::to_rfc3339(t).is_ok() {
-                let f = crate::value::Float::from_decimal_text(t)?;
-                return f.text.map(|t| {
-                    // An integer string stays an integer.
-                    if s.trim()
-                        .bytes()
-                        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
-                    {
-                        t.trim_end_matches(".0").to_string()
-                    } else {
-                        t.to_string()
-                    }
-                });
+            // A numeric string: its digits, canonical (`+1_000` → `1000`), kept exact.
+            if let Some(digits) = crate::value::canonical_decimal(t) {
+                return epoch::to_rfc3339(&digits).is_ok().then_some(digits);
             }
             epoch::from_rfc3339(t).ok()
         }
