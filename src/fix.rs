@@ -10,9 +10,9 @@ use std::ops::Range;
 use crate::check::{fields, parse_block};
 use crate::config::{FieldType, Schema};
 use crate::document::{self, Layout, Split};
-use crate::formats::{self, Limits};
+use crate::formats::Limits;
 use crate::rules::Rule;
-use crate::value::{Node, Pos, Style, Table, Value};
+use crate::value::{Node, Pos, Table, Value};
 
 /// One replacement of bytes in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,13 +84,7 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
         }
     }
     if on(Rule::AmbiguousValue) && layout.format == document::Format::Yaml {
-        for node in plain_strings(table) {
-            let Value::String(s) = &node.value else {
-                continue;
-            };
-            if formats::yaml::lint_ambiguity(s).is_none() {
-                continue;
-            }
+        for (node, s, _) in crate::check::ambiguous_strings(&parsed.root) {
             let Some(start) = offset_of(bytes, &layout, node.pos) else {
                 continue;
             };
@@ -148,21 +142,6 @@ fn finish(
         }
     }
     Some(Fixed { bytes: out, edits })
-}
-
-/// Every plain-style string in the tree.
-fn plain_strings(table: &Table) -> Vec<&Node> {
-    let mut found = Vec::new();
-    let mut stack: Vec<&Node> = table.iter().map(|(_, e)| &e.node).collect();
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            Value::Table(t) => stack.extend(t.iter().map(|(_, e)| &e.node)),
-            Value::Array(a) => stack.extend(a.iter()),
-            Value::String(_) if node.style == Style::Plain => found.push(node),
-            _ => {}
-        }
-    }
-    found
 }
 
 /// The byte offset in the file of a position inside the front matter.

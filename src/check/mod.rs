@@ -288,6 +288,19 @@ fn mixed_line_endings(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) 
 }
 
 fn ambiguous_values(root: &Node, out: &mut Vec<Diagnostic>) {
+    for (node, s, why) in ambiguous_strings(root) {
+        out.push(
+            Diagnostic::new(Rule::AmbiguousValue, node.pos, why)
+                .with_help(format!("quote it: \"{s}\" (`fmx check --fix` does)"))
+                .fixable(true),
+        );
+    }
+}
+
+/// The plain YAML strings that YAML 1.1 readers read otherwise, with why: what the
+/// `ambiguous-value` rule reports and `--fix` quotes.
+pub fn ambiguous_strings(root: &Node) -> Vec<(&Node, &str, String)> {
+    let mut found = Vec::new();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         match &node.value {
@@ -295,16 +308,13 @@ fn ambiguous_values(root: &Node, out: &mut Vec<Diagnostic>) {
             Value::Array(a) => stack.extend(a.iter()),
             Value::String(s) if node.style == Style::Plain => {
                 if let Some(why) = formats::yaml::lint_ambiguity(s) {
-                    out.push(
-                        Diagnostic::new(Rule::AmbiguousValue, node.pos, why)
-                            .with_help(format!("quote it: \"{s}\" (`fmx check --fix` does)"))
-                            .fixable(true),
-                    );
+                    found.push((node, s.as_str(), why));
                 }
             }
             _ => {}
         }
     }
+    found
 }
 
 fn human_bytes(n: usize) -> String {
