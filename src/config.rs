@@ -369,6 +369,20 @@ impl Config {
         !self.overrides.is_empty()
     }
 
+    /// The schema for the file at `path` (as given, relative to `cwd` or absolute): the
+    /// overrides' globs are matched against its path relative to [`Config::root`].
+    pub fn schema_for_file(&self, cwd: &Path, path: &Path) -> Arc<Schema> {
+        if !self.has_overrides() {
+            return Arc::clone(&self.base);
+        }
+        let abs = crate::walk::absolute(cwd, path);
+        let root = crate::walk::absolute(cwd, &self.root);
+        match abs.strip_prefix(&root) {
+            Ok(relative) => self.schema_for(relative),
+            Err(_) => self.schema_for(path),
+        }
+    }
+
     /// The schema for a file, at `path` relative to [`Config::root`]: the base with every
     /// matching override applied in order, so later overrides win.
     pub fn schema_for(&self, relative: &Path) -> Arc<Schema> {

@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, FileReport, Severity};
 use crate::report::{OutputFormat, Summary, reporter, summary_line};
 use crate::rules::Rule;
 use crate::value::Pos;
-use crate::walk::{Input, Walker, absolute};
+use crate::walk::{Input, Walker};
 
 /// What `fmx check` was asked to do, resolved from the command line.
 #[derive(Clone, Debug)]
@@ -180,11 +180,7 @@ fn check_input(
     fix: FixMode,
 ) -> Checked {
     let display = input.display().to_string();
-    let schema = if config.has_overrides() {
-        config.schema_for(&relative_to(&config.root, cwd, Path::new(&display)))
-    } else {
-        std::sync::Arc::clone(&config.base)
-    };
+    let schema = config.schema_for_file(cwd, Path::new(&display));
     let mut checked = Checked {
         path: display.clone(),
         ..Checked::default()
@@ -258,13 +254,4 @@ fn unreadable(e: &std::io::Error) -> Diagnostic {
         Pos::new(1, 1),
         format!("cannot read the file: {message}"),
     )
-}
-
-/// `path` relative to the config folder, for matching override globs.
-fn relative_to(root: &Path, cwd: &Path, path: &Path) -> PathBuf {
-    let abs = absolute(cwd, path);
-    let root = absolute(cwd, root);
-    abs.strip_prefix(&root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
 }

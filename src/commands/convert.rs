@@ -141,7 +141,7 @@ pub fn run(
                     .filter_map(|i| {
                         // After Ctrl-C no new file starts; those in flight finish.
                         (!crate::progress::interrupted())
-                            .then(|| convert_input(i, settings, &config))
+                            .then(|| convert_input(i, settings, &config, &cwd))
                     })
                     .collect()
             });
@@ -164,7 +164,7 @@ pub fn run(
             if crate::progress::interrupted() {
                 return;
             }
-            let r = convert_input(&input, settings, &config);
+            let r = convert_input(&input, settings, &config, &cwd);
             bar.inc(1);
             let mut guard = kept.lock().unwrap_or_else(|p| p.into_inner());
             guard.0.add(&r);
@@ -291,7 +291,12 @@ impl<'a> Printer<'a> {
     }
 }
 
-fn convert_input(input: &Input, settings: &ConvertSettings, config: &Config) -> FileResult {
+fn convert_input(
+    input: &Input,
+    settings: &ConvertSettings,
+    config: &Config,
+    cwd: &Path,
+) -> FileResult {
     let path = input.display().to_string();
     let mut result = FileResult {
         path: path.clone(),
@@ -320,7 +325,7 @@ fn convert_input(input: &Input, settings: &ConvertSettings, config: &Config) -> 
     let opts = ConvertOptions {
         to: settings.to,
         dates: settings.dates,
-        date_fields: date_fields(config, Path::new(&path)),
+        date_fields: date_fields(config, cwd, Path::new(&path)),
         limits: config.limits,
     };
     let outcome = convert_bytes(&bytes, &opts);
@@ -343,8 +348,8 @@ fn convert_input(input: &Input, settings: &ConvertSettings, config: &Config) -> 
 }
 
 /// Fields that `--dates` converts: those the config types `epoch` or `datetime`, else `date`.
-fn date_fields(config: &Config, relative: &Path) -> Vec<(String, FieldType)> {
-    let schema = config.schema_for(relative);
+fn date_fields(config: &Config, cwd: &Path, path: &Path) -> Vec<(String, FieldType)> {
+    let schema = config.schema_for_file(cwd, path);
     let fields: Vec<(String, FieldType)> = schema
         .date_fields()
         .map(|(k, t)| (k.to_string(), t))

@@ -232,3 +232,27 @@ fn permissions_are_kept_and_symlinks_are_not_replaced() {
     );
     assert!(std::fs::read_to_string(&post).unwrap().starts_with("{\n"));
 }
+
+#[test]
+fn overrides_match_relative_to_the_config_folder_from_a_subfolder() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::write(
+        &dir.path().join("fmx.toml"),
+        "required = [\"title\"]\n[[overrides]]\npaths = [\"news/**\"]\n[overrides.fields.published]\ntype = \"epoch\"\n",
+    );
+    std::fs::create_dir(dir.path().join("news")).unwrap();
+    crate::support::write(
+        &dir.path().join("news/a.md"),
+        "---\ntitle: x\npublished: 1602377984.5\n---\nbody\n",
+    );
+    // Run from inside news/: the config is found above, and `a.md` is `news/a.md` to it.
+    let out = run(fmx().current_dir(dir.path().join("news")).args([
+        "convert", "--to", "toml", "--dates", "rfc3339", "--write", "a.md",
+    ]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let text = std::fs::read_to_string(dir.path().join("news/a.md")).unwrap();
+    assert!(
+        text.contains("published = 2020-10-11T00:59:44.5Z"),
+        "{text}"
+    );
+}
