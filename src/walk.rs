@@ -180,27 +180,20 @@ impl Walker {
                 })
             });
         });
-        // One thread walks (a sorted-free, streaming walk holds nothing per file); the pool
-        // checks. The channel is bounded, so a fast walk cannot pile up a huge queue.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Input>(1024);
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
-                for dir in dirs {
-                    for entry in self.builder(dir).build() {
-                        if let Some(input) = self.input(entry, dir)
-                            && !seen.contains(input.display())
-                            && tx.send(input).is_err()
-                        {
-                            return;
-                        }
+        // The walk's own threads handle each file as they find it, as ripgrep does: nothing
+        // is queued or held per file, and no thread waits on another to hand it work.
+        for dir in dirs {
+            self.builder(dir).threads(threads).build_parallel().run(|| {
+                Box::new(|entry| {
+                    if let Some(input) = self.input(entry, dir)
+                        && !seen.contains(input.display())
+                    {
+                        f(input);
                     }
-                }
+                    ignore::WalkState::Continue
+                })
             });
-            pool.install(|| {
-                use rayon::iter::{ParallelBridge, ParallelIterator};
-                rx.into_iter().par_bridge().for_each(f);
-            });
-        });
+        }
         Ok(())
     }
 
@@ -219,6 +212,9 @@ impl Walker {
                 let excludes = self.excludes.clone();
                 let cwd = self.cwd.clone();
                 move |entry| {
+                    if excludes.is_empty() {
+                        return true;
+                    }
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                     !is_excluded(&excludes, &absolute(&cwd, entry.path()), is_dir)
                 }
