@@ -60,9 +60,11 @@ pub struct Outcome {
     pub changes: Vec<Change>,
     /// The whole new file, when `status` is `Converted`.
     pub new_bytes: Option<Vec<u8>>,
-    /// The old and new front matter text (delimiters included), for the diff.
-    pub old_block: String,
-    pub new_block: String,
+    /// Where the old front matter stands in the input (delimiters included) and the new
+    /// one's text: kept raw, since only a dry run turns them into a diff.
+    old_block: std::ops::Range<usize>,
+    new_block: String,
+    to: Option<Format>,
 }
 
 impl Outcome {
@@ -73,9 +75,25 @@ impl Outcome {
             reason: reason.into(),
             changes: Vec::new(),
             new_bytes: None,
-            old_block: String::new(),
+            old_block: 0..0,
             new_block: String::new(),
+            to: None,
         }
+    }
+
+    /// A unified diff of the front matter, old → new, labelled with `path`; `bytes` is the
+    /// input the outcome came from.
+    pub fn diff(&self, path: &str, bytes: &[u8]) -> String {
+        let Some(to) = self.to else {
+            return String::new();
+        };
+        let old = bytes.get(self.old_block.clone()).unwrap_or_default();
+        let old = String::from_utf8_lossy(old).replace("\r\n", "\n");
+        let new = match to.delimiter() {
+            Some(d) => format!("{d}\n{}{d}\n", self.new_block),
+            None => format!("{}\n", self.new_block),
+        };
+        diff(path, &old, &new)
     }
 }
 
@@ -146,7 +164,7 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     };
 
     let mut outcome = Outcome::new(from, Status::Unchanged, None);
-    outcome.old_block = lossy_block(bytes, &layout);
+    outcome.old_block = layout.open.start..layout.body.start;
     let mut expected = original.clone();
     match transform_dates(&mut expected, opts) {
         Ok(changes) => outcome.changes = changes,
@@ -175,7 +193,7 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
         // JSON has no date-time type; the SPEC accepts that one change, and it is listed.
         strings_for_datetimes(&mut expected);
     }
-    let reread = match formats::parse(opts.to, &emitted.text, 1, &opts.limits) {
+    let reread = match formats::parse_back(opts.to, &emitted.text, &opts.limits) {
         Ok(p) => p,
         Err(e) => {
             outcome.status = Status::Refused;
@@ -204,13 +222,11 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     }
 
     let new_bytes = assemble(bytes, &layout, opts.to, &emitted.text);
-    outcome.new_block = match opts.to.delimiter() {
-        Some(d) => format!("{d}\n{}{d}\n", emitted.text),
-        None => format!("{}\n", emitted.text),
-    };
     if new_bytes == bytes {
         return outcome;
     }
+    outcome.new_block = emitted.text;
+    outcome.to = Some(opts.to);
     outcome.status = Status::Converted;
     outcome.new_bytes = Some(new_bytes);
     outcome
@@ -263,11 +279,6 @@ fn assemble(bytes: &[u8], layout: &Layout, to: Format, block: &str) -> Vec<u8> {
     }
     out.extend_from_slice(body);
     out
-}
-
-/// The front matter as text, delimiters included, for the diff.
-fn lossy_block(bytes: &[u8], layout: &Layout) -> String {
-    String::from_utf8_lossy(&bytes[layout.open.start..layout.body.start]).replace("\r\n", "\n")
 }
 
 fn note_change(note: &Note) -> Change {

@@ -12,9 +12,10 @@ use serde::Serialize;
 
 use super::{ConfigChoice, ExitStatus, is_broken_pipe, load_config};
 use crate::config::{Config, FieldType};
-use crate::convert::{Change, ConvertOptions, DatesMode, Status, convert_bytes, diff};
+use crate::convert::{Change, ConvertOptions, DatesMode, Status, convert_bytes};
 use crate::document::Format;
 use crate::walk::{Input, Walker};
+use crate::write::{Snapshot, Writer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -111,6 +112,7 @@ pub fn run(
             0
         }
     });
+    let writer = Writer::new(settings.fsync);
     let show_progress = settings.progress && !settings.quiet;
     let mut totals = Totals::default();
     let mut printer = Printer::new(settings, out);
@@ -141,7 +143,7 @@ pub fn run(
                     .filter_map(|i| {
                         // After Ctrl-C no new file starts; those in flight finish.
                         (!crate::progress::interrupted())
-                            .then(|| convert_input(i, settings, &config, &cwd))
+                            .then(|| convert_input(i, settings, &config, &cwd, &writer))
                     })
                     .collect()
             });
@@ -164,7 +166,7 @@ pub fn run(
             if crate::progress::interrupted() {
                 return;
             }
-            let r = convert_input(&input, settings, &config, &cwd);
+            let r = convert_input(&input, settings, &config, &cwd, &writer);
             bar.inc(1);
             let mut guard = kept.lock().unwrap_or_else(|p| p.into_inner());
             guard.0.add(&r);
@@ -186,6 +188,8 @@ pub fn run(
         results.sort_by(|a, b| a.path.cmp(&b.path));
         results.iter().try_for_each(|r| printer.file(r))
     };
+    // Every rename is made durable before the summary says the files are converted.
+    let synced = writer.finish();
     let finished = streamed.and_then(|()| printer.finish(&totals));
     match finished {
         Err(e) if is_broken_pipe(&e) => {}
@@ -213,6 +217,9 @@ pub fn run(
             started.elapsed().as_secs_f64()
         )?;
     }
+    if let Err(e) = &synced {
+        writeln!(err, "error: {e}")?;
+    }
     if crate::progress::interrupted() {
         writeln!(
             err,
@@ -221,7 +228,7 @@ pub fn run(
         )?;
         return Ok(ExitStatus::Interrupted);
     }
-    let failed = totals.refused + totals.errors > 0;
+    let failed = totals.refused + totals.errors > 0 || synced.is_err();
     let would_change = settings.mode == Mode::Check && totals.converted > 0;
     Ok(if failed || would_change {
         ExitStatus::Failure
@@ -296,6 +303,7 @@ fn convert_input(
     settings: &ConvertSettings,
     config: &Config,
     cwd: &Path,
+    writer: &Writer,
 ) -> FileResult {
     let path = input.display().to_string();
     let mut result = FileResult {
@@ -315,34 +323,34 @@ fn convert_input(
         }
         Input::Stdin { .. } => return result,
     };
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
+    let snapshot = match Snapshot::read(file) {
+        Ok(s) => s,
         Err(e) => {
             result.reason = Some(format!("cannot read the file: {e}"));
             return result;
         }
     };
+    let bytes = &snapshot.bytes;
     let opts = ConvertOptions {
         to: settings.to,
         dates: settings.dates,
         date_fields: date_fields(config, cwd, Path::new(&path)),
         limits: config.limits,
     };
-    let outcome = convert_bytes(&bytes, &opts);
+    let mut outcome = convert_bytes(bytes, &opts);
+    if settings.mode == Mode::DryRun && outcome.new_bytes.is_some() {
+        result.diff = outcome.diff(&path, bytes);
+    }
     result.from = outcome.from;
     result.status = outcome.status;
-    result.reason = outcome.reason;
-    result.changes = outcome.changes;
-    if let Some(new) = outcome.new_bytes {
-        if settings.mode == Mode::DryRun {
-            result.diff = diff(&path, &outcome.old_block, &outcome.new_block);
-        }
-        if settings.mode == Mode::Write
-            && let Err(e) = crate::write::replace_with(file, &bytes, &new, settings.fsync)
-        {
-            result.status = Status::Error;
-            result.reason = Some(format!("not written: {e}"));
-        }
+    result.reason = outcome.reason.take();
+    result.changes = std::mem::take(&mut outcome.changes);
+    if settings.mode == Mode::Write
+        && let Some(new) = outcome.new_bytes
+        && let Err(e) = writer.replace(file, &snapshot, &new)
+    {
+        result.status = Status::Error;
+        result.reason = Some(format!("not written: {e}"));
     }
     result
 }

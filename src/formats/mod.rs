@@ -86,6 +86,15 @@ pub fn parse(
     }
 }
 
+/// Reads back a block fmx wrote, for comparing its values with those meant: positions and
+/// comments are left out where that is cheaper (TOML).
+pub fn parse_back(format: Format, text: &str, limits: &Limits) -> Result<Parsed, ParseError> {
+    match format {
+        Format::Toml => toml::parse_values(text),
+        _ => parse(format, text, 1, limits),
+    }
+}
+
 /// Something the converter did that the report must list: nothing is changed silently.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]

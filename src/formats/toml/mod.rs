@@ -43,18 +43,37 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
         Ok(table) => table,
         Err(err) => return Err(crate_error(&err, source, &events, &positions, limits)),
     };
+    let root_pos = positions.at(table.span().start);
     let mut reader = Reader {
         text,
-        positions,
+        positions: Some(positions),
         comments: outline.comments,
     };
-    let span = table.span();
     let mut root = reader.table(table.into_inner())?;
     root.trailing_comments = std::mem::take(&mut reader.comments.root);
-    let root =
-        Node::new(Value::Table(root), reader.positions.at(span.start)).with_style(Style::Block);
+    let root = Node::new(Value::Table(root), root_pos).with_style(Style::Block);
     Ok(Parsed {
         root,
+        duplicates: Vec::new(),
+    })
+}
+
+/// Values only, without positions or comments: for reading back the TOML fmx wrote, where
+/// only values are compared. Nesting is bounded by the crate's own recursion limit (the
+/// text was written from a value already within `max_depth`).
+pub fn parse_values(text: &str) -> Result<Parsed, ParseError> {
+    let table = DeTable::parse(text).map_err(|err| ParseError::Syntax {
+        pos: Positions::new(text, 1).at(err.span().map_or(0, |s| s.start)),
+        message: err.message().trim().to_owned(),
+    })?;
+    let mut reader = Reader {
+        text,
+        positions: None,
+        comments: CommentMap::default(),
+    };
+    let root = reader.table(table.into_inner())?;
+    Ok(Parsed {
+        root: Node::new(Value::Table(root), Pos::default()).with_style(Style::Block),
         duplicates: Vec::new(),
     })
 }
@@ -106,17 +125,24 @@ fn crate_error(
 /// Builds [`Node`]s from the crate's spanned values.
 struct Reader<'a> {
     text: &'a str,
-    positions: Positions<'a>,
+    /// `None` when positions are not wanted (every position is then the default).
+    positions: Option<Positions<'a>>,
     comments: CommentMap,
 }
 
 impl Reader<'_> {
+    fn at(&self, offset: usize) -> Pos {
+        self.positions
+            .as_ref()
+            .map_or_else(Pos::default, |p| p.at(offset))
+    }
+
     fn table(&mut self, table: DeTable<'_>) -> Result<Table, ParseError> {
         let mut out = Table::default();
         out.entries.reserve(table.len());
         for (key, value) in table {
             let key_start = key.span().start;
-            let mut entry = Entry::new(self.positions.at(key_start), self.node(value)?);
+            let mut entry = Entry::new(self.at(key_start), self.node(value)?);
             if let Some(comments) = self.comments.keys.remove(&key_start) {
                 entry.comments = comments;
             }
@@ -127,7 +153,7 @@ impl Reader<'_> {
 
     fn node(&mut self, value: Spanned<DeValue<'_>>) -> Result<Node, ParseError> {
         let span = value.span();
-        let pos = self.positions.at(span.start);
+        let pos = self.at(span.start);
         let first = self.text.as_bytes().get(span.start).copied();
         let raw = self.text.get(span.clone()).unwrap_or("");
         let (value, style) = match value.into_inner() {

@@ -21,19 +21,15 @@ pub(super) struct Positions<'a> {
 
 impl<'a> Positions<'a> {
     pub(super) fn new(text: &'a str, first_line: u32) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
         let mut ascii = Vec::new();
-        let mut line_ascii = true;
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                ascii.push(line_ascii);
-                starts.push(i + 1);
-                line_ascii = true;
-            } else if !b.is_ascii() {
-                line_ascii = false;
-            }
+        for end in memchr::memchr_iter(b'\n', bytes) {
+            let start = starts[starts.len() - 1];
+            ascii.push(bytes[start..end].is_ascii());
+            starts.push(end + 1);
         }
-        ascii.push(line_ascii);
+        ascii.push(bytes[starts[starts.len() - 1]..].is_ascii());
         Self {
             text,
             first_line,

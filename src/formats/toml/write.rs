@@ -330,20 +330,32 @@ fn write_key(out: &mut String, key: &str) {
 }
 
 fn write_basic_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            c if is_toml_control(c) => push_unicode_escape(out, c),
-            c => out.push(c),
+    // Runs of bytes that need no escape are copied whole; every byte that does is ASCII,
+    // so the run boundaries are character boundaries.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            0x0c => "\\f",
+            b'\r' => "\\r",
+            b if is_toml_control_byte(b) => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            push_unicode_escape(out, char::from(b));
+        } else {
+            out.push_str(escape);
         }
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 
@@ -351,37 +363,57 @@ fn write_basic_string(out: &mut String, s: &str) {
 /// `"""`. Every third quote in a row is escaped so no run closes the string early, and
 /// so are the quotes at the very end, which would otherwise touch the closing delimiter.
 fn write_multiline_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 8);
     out.push_str("\"\"\"\n");
     let closing_quotes = s.trim_end_matches('"').len();
     let mut quote_run = 0;
-    for (i, c) in s.char_indices() {
-        if c == '"' {
-            if quote_run == 2 || i >= closing_quotes {
-                out.push_str("\\\"");
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' if quote_run == 2 || i >= closing_quotes => {
                 quote_run = 0;
-            } else {
-                out.push('"');
-                quote_run += 1;
+                "\\\""
             }
-            continue;
+            b'"' => {
+                quote_run += 1;
+                continue;
+            }
+            b'\\' => "\\\\",
+            b'\n' | b'\t' => {
+                quote_run = 0;
+                continue;
+            }
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\r' => "\\r",
+            b if is_toml_control_byte(b) => "",
+            _ => {
+                quote_run = 0;
+                continue;
+            }
+        };
+        if b != b'"' {
+            quote_run = 0;
         }
-        quote_run = 0;
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' | '\t' => out.push(c),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            c if is_toml_control(c) => push_unicode_escape(out, c),
-            c => out.push(c),
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            push_unicode_escape(out, char::from(b));
+        } else {
+            out.push_str(escape);
         }
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
     out.push_str("\"\"\"");
 }
 
 /// The characters TOML allows neither in strings nor in comments (tab aside).
 fn is_toml_control(c: char) -> bool {
     (c.is_ascii_control() && c != '\t') || c == '\u{7f}'
+}
+
+fn is_toml_control_byte(b: u8) -> bool {
+    (b.is_ascii_control() && b != b'\t') || b == 0x7f
 }
 
 fn push_unicode_escape(out: &mut String, c: char) {
