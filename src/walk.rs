@@ -180,20 +180,42 @@ impl Walker {
                 })
             });
         });
-        // The walk's own threads handle each file as they find it, as ripgrep does: nothing
-        // is queued or held per file, and no thread waits on another to hand it work.
-        for dir in dirs {
-            self.builder(dir).threads(threads).build_parallel().run(|| {
-                Box::new(|entry| {
-                    if let Some(input) = self.input(entry, dir)
-                        && !seen.contains(input.display())
-                    {
-                        f(input);
+        // One thread walks (walking streams a folder's entries, so it holds nothing per file;
+        // ignore's parallel walker queues every entry of a folder, 45 MB for a flat 100k);
+        // the pool handles the files. Inputs go over in batches, so threads seldom wait on
+        // the channel; it is bounded, so a fast walk cannot pile up a huge queue.
+        const BATCH: usize = 64;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Input>>(16);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                for dir in dirs {
+                    for entry in self.builder(dir).build() {
+                        if let Some(input) = self.input(entry, dir)
+                            && !seen.contains(input.display())
+                        {
+                            batch.push(input);
+                            if batch.len() == BATCH
+                                && tx
+                                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                                    .is_err()
+                            {
+                                return;
+                            }
+                        }
                     }
-                    ignore::WalkState::Continue
-                })
+                }
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
             });
-        }
+            pool.install(|| {
+                use rayon::iter::{ParallelBridge, ParallelIterator};
+                rx.into_iter()
+                    .par_bridge()
+                    .for_each(|batch| batch.into_iter().for_each(f));
+            });
+        });
         Ok(())
     }
 
