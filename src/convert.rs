@@ -165,7 +165,7 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
 
     let mut outcome = Outcome::new(from, Status::Unchanged, None);
     outcome.old_block = layout.open.start..layout.body.start;
-    let mut expected = original.clone();
+    let mut expected = original;
     match transform_dates(&mut expected, opts) {
         Ok(changes) => outcome.changes = changes,
         Err(reason) => {
@@ -438,6 +438,37 @@ fn strings_for_datetimes(table: &mut Table) {
 
 /// The path of the first value that differs, or `None` when the two read the same.
 pub fn first_difference(a: &Table, b: &Table, parent: &str) -> Option<String> {
+    // Paths cost an allocation per key; they are only built once a difference is known.
+    if same_table(a, b) {
+        return None;
+    }
+    first_difference_at(a, b, parent)
+}
+
+fn same_table(a: &Table, b: &Table) -> bool {
+    a.len() == b.len()
+        && a.iter().all(|(key, ea)| {
+            b.get(key)
+                .is_some_and(|eb| same_node(&ea.node.value, &eb.node.value))
+        })
+}
+
+fn same_node(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Table(ta), Value::Table(tb)) => same_table(ta, tb),
+        (Value::Array(xa), Value::Array(xb)) => {
+            xa.len() == xb.len()
+                && xa
+                    .iter()
+                    .zip(xb)
+                    .all(|(x, y)| same_node(&x.value, &y.value))
+        }
+        (Value::Table(_) | Value::Array(_), _) | (_, Value::Table(_) | Value::Array(_)) => false,
+        (va, vb) => va.same_value(vb),
+    }
+}
+
+fn first_difference_at(a: &Table, b: &Table, parent: &str) -> Option<String> {
     for (key, ea) in a.iter() {
         let path = formats::key_path(parent, key);
         let Some(eb) = b.get(key) else {
@@ -455,7 +486,7 @@ pub fn first_difference(a: &Table, b: &Table, parent: &str) -> Option<String> {
 
 fn node_difference(a: &Node, b: &Node, path: &str) -> Option<String> {
     match (&a.value, &b.value) {
-        (Value::Table(ta), Value::Table(tb)) => first_difference(ta, tb, path),
+        (Value::Table(ta), Value::Table(tb)) => first_difference_at(ta, tb, path),
         (Value::Array(xa), Value::Array(xb)) if xa.len() == xb.len() => xa
             .iter()
             .zip(xb)
