@@ -178,17 +178,57 @@ impl Writer {
 
     /// Replaces the file at `path`, read as `snapshot`, with `new`.
     pub fn replace(&self, path: &Path, snapshot: &Snapshot, new: &[u8]) -> Result<(), WriteError> {
-        let dir = parent(path);
-        let temp = Temp::write(dir, path, Some(&snapshot.stamp), new, self.fsync)?;
-        snapshot.still_at(path)?;
-        temp.install(dir, path, Install::Replace)?;
-        if self.fsync {
-            let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
-            if !dirs.contains(dir) {
-                dirs.insert(dir.to_path_buf());
-            }
+        let item = Replacement {
+            path,
+            snapshot,
+            new,
+        };
+        let mut results = self.replace_all(&[item]);
+        results.pop().unwrap_or(Ok(()))
+    }
+
+    /// Replaces a batch of files; one result per item, in order. Every new content is
+    /// written first, then all are made durable together, then each is renamed into place.
+    /// On Linux "together" is one `syncfs` per filesystem: a flush per file costs a journal
+    /// commit per file, a flush per batch one per batch. Open temporary files are held
+    /// until the renames, one per item: keep batches small (tens of files).
+    pub fn replace_all(&self, items: &[Replacement<'_>]) -> Vec<Result<(), WriteError>> {
+        let flush_together = self.fsync && cfg!(target_os = "linux");
+        let mut temps: Vec<Result<Temp, WriteError>> = items
+            .iter()
+            .map(|item| {
+                let fsync_each = self.fsync && !flush_together;
+                Temp::write(
+                    parent(item.path),
+                    item.path,
+                    Some(&item.snapshot.stamp),
+                    item.new,
+                    fsync_each,
+                )
+                .map_err(WriteError::from)
+            })
+            .collect();
+        #[cfg(target_os = "linux")]
+        if flush_together {
+            flush_filesystems(items, &mut temps);
         }
-        Ok(())
+        temps
+            .into_iter()
+            .zip(items)
+            .map(|(temp, item)| {
+                let temp = temp?;
+                item.snapshot.still_at(item.path)?;
+                let dir = parent(item.path);
+                temp.install(dir, item.path, Install::Replace)?;
+                if self.fsync {
+                    let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+                    if !dirs.contains(dir) {
+                        dirs.insert(dir.to_path_buf());
+                    }
+                }
+                Ok(())
+            })
+            .collect()
     }
 
     /// Fsyncs every folder a file was replaced in; the first failure is returned, after
@@ -207,6 +247,41 @@ impl Writer {
             }
         }
         first
+    }
+}
+
+/// One file for [`Writer::replace_all`].
+#[derive(Debug, Clone, Copy)]
+pub struct Replacement<'a> {
+    pub path: &'a Path,
+    pub snapshot: &'a Snapshot,
+    pub new: &'a [u8],
+}
+
+/// `syncfs` once for each filesystem the batch's temporary files are on; a failed flush
+/// fails every item on that filesystem (none of them is renamed).
+#[cfg(target_os = "linux")]
+fn flush_filesystems(items: &[Replacement<'_>], temps: &mut [Result<Temp, WriteError>]) {
+    let mut flushed: Vec<u64> = Vec::new();
+    for i in 0..temps.len() {
+        let dev = items[i].snapshot.stamp.dev;
+        if flushed.contains(&dev) {
+            continue;
+        }
+        let Ok(temp) = &temps[i] else {
+            continue;
+        };
+        match rustix::fs::syncfs(temp.file()) {
+            Ok(()) => flushed.push(dev),
+            Err(e) => {
+                for (j, item) in items.iter().enumerate() {
+                    if item.snapshot.stamp.dev == dev && temps[j].is_ok() {
+                        temps[j] = Err(WriteError::Io(std::io::Error::from(e)));
+                    }
+                }
+                flushed.push(dev);
+            }
+        }
     }
 }
 
@@ -514,6 +589,42 @@ mod tests {
         assert_eq!(mode, 0o640);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "a temporary file was left: {names:?}");
+    }
+
+    #[test]
+    fn a_batch_writes_every_file_but_the_one_changed_since_it_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = (0..5)
+            .map(|i| dir.path().join(format!("p{i}.md")))
+            .collect();
+        for p in &paths {
+            std::fs::write(p, "---\ntitle: a\n---\n").unwrap();
+        }
+        let snapshots: Vec<Snapshot> = paths.iter().map(|p| Snapshot::read(p).unwrap()).collect();
+        std::fs::write(&paths[2], "---\ntitle: changed\n---\n").unwrap();
+        let items: Vec<Replacement<'_>> = paths
+            .iter()
+            .zip(&snapshots)
+            .map(|(path, snapshot)| Replacement {
+                path,
+                snapshot,
+                new: b"+++\ntitle = \"a\"\n+++\n",
+            })
+            .collect();
+        let writer = Writer::new(true);
+        let results = writer.replace_all(&items);
+        writer.finish().unwrap();
+        for (i, (path, result)) in paths.iter().zip(&results).enumerate() {
+            let now = std::fs::read_to_string(path).unwrap();
+            if i == 2 {
+                assert!(matches!(result, Err(WriteError::Changed)), "{result:?}");
+                assert_eq!(now, "---\ntitle: changed\n---\n");
+            } else {
+                assert!(result.is_ok(), "{i}: {result:?}");
+                assert_eq!(now, "+++\ntitle = \"a\"\n+++\n");
+            }
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::config::{Config, FieldType};
 use crate::convert::{Change, ConvertOptions, DatesMode, Status, convert_bytes};
 use crate::document::Format;
 use crate::walk::{Input, Walker};
-use crate::write::{Snapshot, Writer};
+use crate::write::{Replacement, Snapshot, Writer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -102,16 +102,20 @@ pub fn run(
     if settings.mode == Mode::Write {
         crate::progress::stop_on_ctrl_c();
     }
-    // A durable write waits on the disk (two fsyncs per file), not the CPU: keep more
-    // writes in flight than there are cores.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // A durable write waits on the disk once per batch: one more batch in flight per core
+    // keeps the CPU busy meanwhile.
     let io_bound = settings.mode == Mode::Write && settings.fsync;
-    let threads = settings.jobs.unwrap_or_else(|| {
-        if io_bound {
-            std::thread::available_parallelism().map_or(8, |n| (n.get() * 4).max(8))
-        } else {
-            0
-        }
-    });
+    let threads = settings
+        .jobs
+        .unwrap_or(if io_bound { cores * 2 } else { cores });
+    // Each file of a batch holds an open temporary file until the batch is renamed: about
+    // 512 in all, whatever the thread count, is far below the usual limit of 1024.
+    let batch = if settings.mode == Mode::Write {
+        (512 / threads.max(1)).clamp(1, 64)
+    } else {
+        4
+    };
     let writer = Writer::new(settings.fsync);
     let show_progress = settings.progress && !settings.quiet;
     let mut totals = Totals::default();
@@ -139,12 +143,8 @@ pub fn run(
             }
             let results: Vec<FileResult> = pool.install(|| {
                 chunk
-                    .par_iter()
-                    .filter_map(|i| {
-                        // After Ctrl-C no new file starts; those in flight finish.
-                        (!crate::progress::interrupted())
-                            .then(|| convert_input(i, settings, &config, &cwd, &writer))
-                    })
+                    .par_chunks(batch)
+                    .flat_map_iter(|inputs| convert_batch(inputs, settings, &config, &cwd, &writer))
                     .collect()
             });
             bar.inc(results.len() as u64);
@@ -162,20 +162,21 @@ pub fn run(
         // them, keep just those lines, sort them at the end.
         let kept: Mutex<(Totals, Vec<FileResult>)> = Mutex::new((Totals::default(), Vec::new()));
         let bar = crate::progress::counter(show_progress, "converting");
-        let visited = walker.visit(&settings.paths, threads, &|input| {
-            if crate::progress::interrupted() {
-                return;
-            }
-            let r = convert_input(&input, settings, &config, &cwd, &writer);
-            bar.inc(1);
-            let mut guard = kept.lock().unwrap_or_else(|p| p.into_inner());
-            guard.0.add(&r);
-            if r.status != Status::Unchanged
-                && (r.status != Status::Converted
-                    || settings.mode == Mode::Check
-                    || !r.changes.is_empty())
-            {
-                guard.1.push(r);
+        let visited = walker.visit_batches(&settings.paths, threads, &|inputs| {
+            for inputs in inputs.chunks(batch) {
+                let results = convert_batch(inputs, settings, &config, &cwd, &writer);
+                bar.inc(results.len() as u64);
+                let mut guard = kept.lock().unwrap_or_else(|p| p.into_inner());
+                for r in results {
+                    guard.0.add(&r);
+                    if r.status != Status::Unchanged
+                        && (r.status != Status::Converted
+                            || settings.mode == Mode::Check
+                            || !r.changes.is_empty())
+                    {
+                        guard.1.push(r);
+                    }
+                }
             }
         });
         bar.finish_and_clear();
@@ -298,13 +299,63 @@ impl<'a> Printer<'a> {
     }
 }
 
+/// A converted file waiting for its batch to be written.
+struct Pending {
+    path: PathBuf,
+    snapshot: Snapshot,
+    new: Vec<u8>,
+}
+
+/// Converts a batch of files in order and then writes those that changed, together (see
+/// [`Writer::replace_all`]). After Ctrl-C no new file starts; the batch's files already
+/// converted are still written.
+fn convert_batch(
+    inputs: &[Input],
+    settings: &ConvertSettings,
+    config: &Config,
+    cwd: &Path,
+    writer: &Writer,
+) -> Vec<FileResult> {
+    let mut results = Vec::with_capacity(inputs.len());
+    let mut pending: Vec<(usize, Pending)> = Vec::new();
+    for input in inputs {
+        if crate::progress::interrupted() {
+            break;
+        }
+        let (result, write) = convert_input(input, settings, config, cwd);
+        if let Some(write) = write {
+            pending.push((results.len(), write));
+        }
+        results.push(result);
+    }
+    if pending.is_empty() {
+        return results;
+    }
+    let items: Vec<Replacement<'_>> = pending
+        .iter()
+        .map(|(_, p)| Replacement {
+            path: &p.path,
+            snapshot: &p.snapshot,
+            new: &p.new,
+        })
+        .collect();
+    let written = writer.replace_all(&items);
+    for ((index, _), outcome) in pending.iter().zip(written) {
+        if let Err(e) = outcome {
+            results[*index].status = Status::Error;
+            results[*index].reason = Some(format!("not written: {e}"));
+        }
+    }
+    results
+}
+
+/// Reads and converts one file; in `--write` mode a changed file comes back to be written.
 fn convert_input(
     input: &Input,
     settings: &ConvertSettings,
     config: &Config,
     cwd: &Path,
-    writer: &Writer,
-) -> FileResult {
+) -> (FileResult, Option<Pending>) {
     let path = input.display().to_string();
     let mut result = FileResult {
         path: path.clone(),
@@ -319,15 +370,15 @@ fn convert_input(
         Input::File { path, .. } => path,
         Input::Unreadable { message, .. } => {
             result.reason = Some(message.clone());
-            return result;
+            return (result, None);
         }
-        Input::Stdin { .. } => return result,
+        Input::Stdin { .. } => return (result, None),
     };
     let snapshot = match Snapshot::read(file) {
         Ok(s) => s,
         Err(e) => {
             result.reason = Some(format!("cannot read the file: {e}"));
-            return result;
+            return (result, None);
         }
     };
     let bytes = &snapshot.bytes;
@@ -345,14 +396,15 @@ fn convert_input(
     result.status = outcome.status;
     result.reason = outcome.reason.take();
     result.changes = std::mem::take(&mut outcome.changes);
-    if settings.mode == Mode::Write
-        && let Some(new) = outcome.new_bytes
-        && let Err(e) = writer.replace(file, &snapshot, &new)
-    {
-        result.status = Status::Error;
-        result.reason = Some(format!("not written: {e}"));
-    }
-    result
+    let write = match outcome.new_bytes {
+        Some(new) if settings.mode == Mode::Write => Some(Pending {
+            path: file.clone(),
+            snapshot,
+            new,
+        }),
+        _ => None,
+    };
+    (result, write)
 }
 
 /// Fields that `--dates` converts: those the config types `epoch` or `datetime`, else `date`.
