@@ -131,6 +131,36 @@ impl Walker {
         Ok(inputs)
     }
 
+    /// [`Walker::collect`] for a large archive, held compactly (see [`InputList`]). Stdin is
+    /// not listed.
+    pub fn collect_list(&self, paths: &[PathBuf]) -> Result<InputList, WalkError> {
+        let default = [PathBuf::from(".")];
+        let paths = if paths.is_empty() {
+            &default[..]
+        } else {
+            paths
+        };
+        let mut list = InputList::default();
+        for path in paths.iter().filter(|p| p.as_os_str() != "-") {
+            let meta = std::fs::metadata(path)
+                .map_err(|_| WalkError::Missing(path.display().to_string()))?;
+            if meta.is_dir() {
+                for entry in self.builder(path).build() {
+                    if let Some(input) = self.input(entry, path) {
+                        list.push(input);
+                    }
+                }
+            } else {
+                list.push(Input::File {
+                    display: display(path),
+                    path: path.clone(),
+                });
+            }
+        }
+        list.sort();
+        Ok(list)
+    }
+
     /// Calls `f` for every input under `paths` (`.` when empty), on `threads` threads (0: one
     /// per core), in no particular order, holding nothing per file: the way to visit an
     /// archive of any size in bounded memory. Every path argument is checked to exist before
@@ -295,6 +325,115 @@ impl Walker {
     }
 }
 
+/// Inputs in the order of [`Walker::collect`], at about a third of the memory: a post's
+/// path is kept once, as text in one shared buffer, and its display form is made again
+/// when it is handed out. 100k posts take about 10 MB instead of 30.
+#[derive(Default)]
+pub struct InputList {
+    text: String,
+    slots: Vec<Slot>,
+}
+
+enum Slot {
+    /// A file whose path is UTF-8: `text[start..start + len]`.
+    File {
+        start: u32,
+        len: u32,
+    },
+    Other(Box<Input>),
+}
+
+impl InputList {
+    fn push(&mut self, input: Input) {
+        if let Input::File { path, .. } = &input
+            && let Some(text) = path.to_str()
+            && let (Ok(start), Ok(len)) =
+                (u32::try_from(self.text.len()), u32::try_from(text.len()))
+            && start.checked_add(len).is_some()
+        {
+            self.text.push_str(text);
+            self.slots.push(Slot::File { start, len });
+            return;
+        }
+        self.slots.push(Slot::Other(Box::new(input)));
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    fn path_text(&self, start: u32, len: u32) -> &str {
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    /// Files first, then by display path, as `Input`'s order; each display path once.
+    fn sort(&mut self) {
+        let mut slots = std::mem::take(&mut self.slots);
+        slots.sort_by(|a, b| self.order(a, b));
+        slots.dedup_by(|a, b| self.order(a, b) == std::cmp::Ordering::Equal);
+        self.slots = slots;
+    }
+
+    fn order(&self, a: &Slot, b: &Slot) -> std::cmp::Ordering {
+        let rank = |s: &Slot| match s {
+            Slot::File { .. } => 0,
+            Slot::Other(input) => match **input {
+                Input::File { .. } => 0,
+                Input::Stdin { .. } => 1,
+                Input::Unreadable { .. } => 2,
+            },
+        };
+        rank(a).cmp(&rank(b)).then_with(|| match (a, b) {
+            (Slot::File { start: sa, len: la }, Slot::File { start: sb, len: lb }) => {
+                display_order(self.path_text(*sa, *la), self.path_text(*sb, *lb))
+            }
+            _ => self.display_of(a).cmp(&self.display_of(b)),
+        })
+    }
+
+    fn display_of(&self, slot: &Slot) -> String {
+        match slot {
+            Slot::File { start, len } => display(Path::new(self.path_text(*start, *len))),
+            Slot::Other(input) => input.display().to_string(),
+        }
+    }
+
+    /// The inputs from `from` on, `n` at most.
+    pub fn slice(&self, from: usize, n: usize) -> Vec<Input> {
+        let end = from.saturating_add(n).min(self.slots.len());
+        self.slots[from.min(end)..end]
+            .iter()
+            .map(|slot| match slot {
+                Slot::File { start, len } => {
+                    let path = PathBuf::from(self.path_text(*start, *len));
+                    Input::File {
+                        display: display(&path),
+                        path,
+                    }
+                }
+                Slot::Other(input) => (**input).clone(),
+            })
+            .collect()
+    }
+}
+
+/// The order of two paths' display forms, without making them: [`display`] drops leading
+/// `./` and turns `\\` into `/`.
+fn display_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn shown(s: &str) -> impl Iterator<Item = u8> + '_ {
+        let mut s = s.as_bytes();
+        while s.len() >= 2 && s[0] == b'.' && (s[1] == b'/' || s[1] == b'\\') {
+            s = &s[2..];
+        }
+        s.iter().map(|&b| if b == b'\\' { b'/' } else { b })
+    }
+    shown(a).cmp(shown(b))
+}
+
 fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
     excludes.iter().any(|g| {
         path.starts_with(g.path()) && g.matched_path_or_any_parents(path, is_dir).is_ignore()
@@ -323,4 +462,59 @@ pub fn display(path: &Path) -> String {
         s = rest;
     }
     s.to_string()
+}
+
+#[cfg(test)]
+#[allow(clippy::disallowed_methods)] // the tests make their files with std::fs::write
+mod tests {
+    use super::*;
+
+    /// The compact list hands out the same inputs, in the same order, as the plain one,
+    /// for names where the order of paths and of display forms could part (`-`, `.` and ` `
+    /// sort before `/`), with overlapping path arguments listed once.
+    #[test]
+    fn the_compact_list_orders_inputs_as_collect_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "a-b.md", "a.md", "a/x.md", "a/y/z.md", "B.md", "a b.md", "ab/c.md",
+        ] {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "---\ntitle: t\n---\n").unwrap();
+        }
+        let walker = Walker::new(&["md".to_string()], root, &[], root, &[]).unwrap();
+        let paths = [root.join("a"), root.to_path_buf(), root.join("a.md")];
+        let plain: Vec<Input> = walker.collect(&paths, None).unwrap();
+        let list = walker.collect_list(&paths).unwrap();
+        assert_eq!(list.slice(0, usize::MAX), plain);
+        assert_eq!(list.len(), 7, "{plain:?}");
+        let shown: Vec<&str> = plain.iter().map(Input::display).collect();
+        let mut sorted = shown.clone();
+        sorted.sort_unstable();
+        assert_eq!(shown, sorted);
+        // Handed out in pieces, the same.
+        let pieces: Vec<Input> = (0..list.len())
+            .step_by(3)
+            .flat_map(|from| list.slice(from, 3))
+            .collect();
+        assert_eq!(pieces, plain);
+    }
+
+    #[test]
+    fn display_order_is_the_order_of_display_forms() {
+        for (a, b) in [
+            ("./a/b", "a-b"),
+            ("a\\b", "a/c"),
+            ("./x", "y"),
+            (".\\x", "x"),
+            ("a.md", "a/x.md"),
+        ] {
+            assert_eq!(
+                display_order(a, b),
+                display(Path::new(a)).cmp(&display(Path::new(b))),
+                "{a} vs {b}"
+            );
+        }
+    }
 }

@@ -124,7 +124,7 @@ pub fn run(
     let streamed: std::io::Result<()> = if printer.every_file() {
         // Every file has output (a diff, a JSON entry): walk sorted, convert a chunk at a
         // time in parallel, print it in order and drop it. Only the path list is held.
-        let inputs = match walker.collect(&settings.paths, None) {
+        let inputs = match walker.collect_list(&settings.paths) {
             Ok(i) => i,
             Err(e) => {
                 writeln!(err, "error: {e}")?;
@@ -137,10 +137,11 @@ pub fn run(
             .map_err(std::io::Error::other)?;
         let bar = crate::progress::bar(inputs.len(), show_progress, "converting");
         let mut result = Ok(());
-        for chunk in inputs.chunks(256) {
+        for from in (0..inputs.len()).step_by(256) {
             if crate::progress::interrupted() {
                 break;
             }
+            let chunk = inputs.slice(from, 256);
             let results: Vec<FileResult> = pool.install(|| {
                 chunk
                     .par_chunks(batch)
