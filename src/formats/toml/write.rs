@@ -37,7 +37,8 @@ pub fn emit(table: &Table) -> Result<Emitted, EmitError> {
 /// Writes `table` as TOML, choosing between equivalent notations by `options`.
 pub fn emit_with(table: &Table, options: Options) -> Result<Emitted, EmitError> {
     let mut writer = Writer {
-        out: String::new(),
+        // Most posts' front matter fits: the text is not grown and copied a few times over.
+        out: String::with_capacity(2048),
         notes: Vec::new(),
         options,
     };
@@ -329,29 +330,47 @@ fn write_key(out: &mut String, key: &str) {
     }
 }
 
+/// Bytes a basic string cannot hold as they are: `"`, `\\` and the control characters.
+const BASIC_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[0x7f] = true;
+    table
+};
+
+/// The same for a multi-line string, which holds line breaks and tabs as they are.
+const MULTILINE_SPECIAL: [bool; 256] = {
+    let mut table = BASIC_SPECIAL;
+    table[b'\n' as usize] = false;
+    table[b'\t' as usize] = false;
+    table
+};
+
 fn write_basic_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    let bytes = s.as_bytes();
     // Runs of bytes that need no escape are copied whole; every byte that does is ASCII,
     // so the run boundaries are character boundaries.
     let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            0x08 => "\\b",
-            b'\t' => "\\t",
-            b'\n' => "\\n",
-            0x0c => "\\f",
-            b'\r' => "\\r",
-            b if is_toml_control_byte(b) => "",
-            _ => continue,
-        };
+    while let Some(offset) = bytes[run..].iter().position(|&b| BASIC_SPECIAL[b as usize]) {
+        let i = run + offset;
         out.push_str(&s[run..i]);
-        if escape.is_empty() {
-            push_unicode_escape(out, char::from(b));
-        } else {
-            out.push_str(escape);
+        match bytes[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            b => push_unicode_escape(out, char::from(b)),
         }
         run = i + 1;
     }
@@ -365,43 +384,40 @@ fn write_basic_string(out: &mut String, s: &str) {
 fn write_multiline_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 8);
     out.push_str("\"\"\"\n");
+    let bytes = s.as_bytes();
     let closing_quotes = s.trim_end_matches('"').len();
-    let mut quote_run = 0;
+    // Quotes written as they are, in a row ending just before `next_quote`.
+    let (mut quote_run, mut next_quote) = (0, usize::MAX);
     let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' if quote_run == 2 || i >= closing_quotes => {
-                quote_run = 0;
-                "\\\""
-            }
-            b'"' => {
-                quote_run += 1;
-                continue;
-            }
-            b'\\' => "\\\\",
-            b'\n' | b'\t' => {
-                quote_run = 0;
-                continue;
-            }
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b'\r' => "\\r",
-            b if is_toml_control_byte(b) => "",
-            _ => {
-                quote_run = 0;
-                continue;
-            }
-        };
-        if b != b'"' {
-            quote_run = 0;
-        }
+    while let Some(offset) = bytes[run..]
+        .iter()
+        .position(|&b| MULTILINE_SPECIAL[b as usize])
+    {
+        let i = run + offset;
         out.push_str(&s[run..i]);
-        if escape.is_empty() {
-            push_unicode_escape(out, char::from(b));
-        } else {
-            out.push_str(escape);
-        }
         run = i + 1;
+        let b = bytes[i];
+        if b == b'"' {
+            if i != next_quote {
+                quote_run = 0;
+            }
+            next_quote = i + 1;
+            if quote_run == 2 || i >= closing_quotes {
+                out.push_str("\\\"");
+                quote_run = 0;
+            } else {
+                out.push('"');
+                quote_run += 1;
+            }
+            continue;
+        }
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            b => push_unicode_escape(out, char::from(b)),
+        }
     }
     out.push_str(&s[run..]);
     out.push_str("\"\"\"");
@@ -410,10 +426,6 @@ fn write_multiline_string(out: &mut String, s: &str) {
 /// The characters TOML allows neither in strings nor in comments (tab aside).
 fn is_toml_control(c: char) -> bool {
     (c.is_ascii_control() && c != '\t') || c == '\u{7f}'
-}
-
-fn is_toml_control_byte(b: u8) -> bool {
-    (b.is_ascii_control() && b != b'\t') || b == 0x7f
 }
 
 fn push_unicode_escape(out: &mut String, c: char) {
