@@ -99,8 +99,8 @@ pub struct ConvertArgs {
     /// Write nothing; exit 1 if any file would change (for CI).
     #[arg(long)]
     pub check: bool,
-    /// With --write: skip the per-file fsync. Still atomic if fmx is killed, several times
-    /// faster on big batches, but not durable across a power loss.
+    /// With --write: skip flushing the new files to disk. Still atomic if fmx is killed,
+    /// about a quarter faster on a disk, but not durable across a power loss.
     #[arg(long, requires = "write")]
     pub no_fsync: bool,
     /// Date fields: keep them, or turn them into epoch seconds or RFC 3339 date-times.

@@ -44,7 +44,7 @@ pub struct ConvertSettings {
     pub jobs: Option<usize>,
     pub exclude: Vec<String>,
     pub progress: bool,
-    /// fsync each file before its rename (the default; `--no-fsync` turns it off).
+    /// Flush new files to disk before their renames (the default; `--no-fsync` turns it off).
     pub fsync: bool,
 }
 
