@@ -2,6 +2,7 @@
 
 mod cli;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anstream::AutoStream;
@@ -27,20 +28,24 @@ fn run(cli: Cli) -> std::io::Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => {
             let color = args.common.color.choice();
-            let mut out = AutoStream::new(std::io::stdout().lock(), color);
+            let mut out = fmx::report::stream::stdout(color);
             let mut err = AutoStream::new(std::io::stderr().lock(), color);
-            commands::check::run(
+            let status = commands::check::run(
                 &args.settings(),
                 &mut std::io::stdin().lock(),
                 &mut out,
                 &mut err,
-            )
+            )?;
+            out.flush()?;
+            Ok(status)
         }
         Command::Convert(args) => {
             let color = args.common.color.choice();
-            let mut out = AutoStream::new(std::io::stdout().lock(), color);
+            let mut out = fmx::report::stream::stdout(color);
             let mut err = AutoStream::new(std::io::stderr().lock(), color);
-            commands::convert::run(&args.settings(), &mut out, &mut err)
+            let status = commands::convert::run(&args.settings(), &mut out, &mut err)?;
+            out.flush()?;
+            Ok(status)
         }
         Command::Init {
             infer,

@@ -8,6 +8,7 @@ mod github;
 mod human;
 mod json;
 mod sarif;
+pub mod stream;
 
 use std::io::{self, Write};
 use std::time::Duration;
