@@ -258,6 +258,76 @@ fn kill_9_during_convert_write() {
     );
 }
 
+/// Ctrl-C (SIGINT) in the middle of `convert --write`: the files in flight finish, no new
+/// file starts, the partial summary is printed and the exit code is 130. On disk, exactly
+/// the files the summary counts as converted are converted, and no temporary file is left.
+#[test]
+fn ctrl_c_during_convert_write_finishes_the_files_in_flight_and_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = make_archive(dir.path(), 4000);
+    let started = Instant::now();
+    let status = convert_write(dir.path()).status().unwrap();
+    let whole = started.elapsed();
+    assert!(status.success(), "the uninterrupted run failed: {status}");
+    restore(dir.path(), &posts);
+
+    // Signal a third of the way through; a run that ends first is tried again sooner.
+    let mut delay = whole / 3;
+    for _ in 0..10 {
+        // Not --quiet: the partial summary is what is checked.
+        let child = Command::new(env!("CARGO_BIN_EXE_fmx"))
+            .current_dir(dir.path())
+            .args([
+                "convert",
+                "--no-config",
+                "--no-progress",
+                "--to",
+                "toml",
+                "--write",
+                ".",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let signalled = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        if out.status.code() == Some(0) || !signalled.success() {
+            // Finished before the signal.
+            restore(dir.path(), &posts);
+            delay /= 2;
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(130), "{stderr}");
+        assert!(stderr.contains("interrupted: "), "{stderr}");
+        // "converted N of M files to TOML: …"
+        let summary = stderr
+            .lines()
+            .find(|l| l.starts_with("converted "))
+            .unwrap_or_else(|| panic!("no summary in {stderr}"));
+        let numbers: Vec<usize> = summary
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        let (converted, processed) = (numbers[0], numbers[1]);
+        assert!(
+            processed < posts.len(),
+            "nothing was left undone: {summary}"
+        );
+        let t = verify(dir.path(), &posts);
+        assert_eq!(t.converted, converted, "{summary}");
+        assert_eq!(t.untouched, posts.len() - converted, "{summary}");
+        assert_eq!(t.hidden_leftovers, 0, "a file in flight was abandoned");
+        return;
+    }
+    panic!("every run ended before Ctrl-C could reach it (a whole run takes {whole:?})");
+}
+
 // ---- read-only, full disk ---------------------------------------------------------------------
 
 fn running_as_root() -> bool {
