@@ -101,60 +101,33 @@ impl Walker {
         paths: &[PathBuf],
         stdin_name: Option<&str>,
     ) -> Result<Vec<Input>, WalkError> {
-        let default = [PathBuf::from(".")];
-        let paths = if paths.is_empty() {
-            &default[..]
-        } else {
-            paths
-        };
-        let mut inputs = Vec::new();
-        for path in paths {
-            if path.as_os_str() == "-" {
-                inputs.push(Input::Stdin {
-                    display: stdin_name.unwrap_or("-").to_string(),
-                });
-                continue;
-            }
-            let meta = std::fs::metadata(path)
-                .map_err(|_| WalkError::Missing(path.display().to_string()))?;
-            if meta.is_dir() {
-                self.walk(path, &mut inputs);
-            } else {
-                inputs.push(Input::File {
-                    display: display(path),
-                    path: path.clone(),
-                });
-            }
-        }
-        inputs.sort();
-        inputs.dedup_by(|a, b| a.display() == b.display());
-        Ok(inputs)
+        let list = self.collect_list(paths, stdin_name)?;
+        Ok(list.slice(0, list.len()))
     }
 
-    /// [`Walker::collect`] for a large archive, held compactly (see [`InputList`]). Stdin is
-    /// not listed.
-    pub fn collect_list(&self, paths: &[PathBuf]) -> Result<InputList, WalkError> {
-        let default = [PathBuf::from(".")];
-        let paths = if paths.is_empty() {
-            &default[..]
-        } else {
-            paths
-        };
+    /// [`Walker::collect`] for a large archive, held compactly (see [`InputList`]).
+    pub fn collect_list(
+        &self,
+        paths: &[PathBuf],
+        stdin_name: Option<&str>,
+    ) -> Result<InputList, WalkError> {
         let mut list = InputList::default();
-        for path in paths.iter().filter(|p| p.as_os_str() != "-") {
-            let meta = std::fs::metadata(path)
-                .map_err(|_| WalkError::Missing(path.display().to_string()))?;
-            if meta.is_dir() {
-                for entry in self.builder(path).build() {
-                    if let Some(input) = self.input(entry, path) {
-                        list.push(input);
+        for arg in arguments(paths)? {
+            match arg {
+                Argument::Stdin => list.push(Input::Stdin {
+                    display: stdin_name.unwrap_or("-").to_string(),
+                }),
+                Argument::Folder(dir) => {
+                    for entry in self.builder(&dir).build() {
+                        if let Some(input) = self.input(entry, &dir) {
+                            list.push(input);
+                        }
                     }
                 }
-            } else {
-                list.push(Input::File {
-                    display: display(path),
-                    path: path.clone(),
-                });
+                Argument::File(path) => list.push(Input::File {
+                    display: display(&path),
+                    path,
+                }),
             }
         }
         list.sort();
@@ -182,25 +155,16 @@ impl Walker {
         threads: usize,
         f: &(dyn Fn(Vec<Input>) + Sync),
     ) -> Result<(), WalkError> {
-        let default = [PathBuf::from(".")];
-        let paths = if paths.is_empty() {
-            &default[..]
-        } else {
-            paths
-        };
         let mut files = Vec::new();
         let mut dirs = Vec::new();
-        for path in paths.iter().filter(|p| p.as_os_str() != "-") {
-            let meta = std::fs::metadata(path)
-                .map_err(|_| WalkError::Missing(path.display().to_string()))?;
-            if meta.is_dir() {
-                dirs.push(path);
-            } else {
-                files.push(path);
+        for arg in arguments(paths)? {
+            match arg {
+                Argument::Stdin => {}
+                Argument::Folder(dir) => dirs.push(dir),
+                Argument::File(path) => files.push(path),
             }
         }
-        let mut explicit: Vec<(String, &PathBuf)> =
-            files.iter().map(|p| (display(p), *p)).collect();
+        let mut explicit: Vec<(String, &PathBuf)> = files.iter().map(|p| (display(p), p)).collect();
         explicit.sort();
         explicit.dedup_by(|a, b| a.0 == b.0);
         let seen: std::collections::HashSet<&str> =
@@ -233,7 +197,7 @@ impl Walker {
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 let mut batch = Vec::with_capacity(BATCH);
-                for dir in dirs {
+                for dir in &dirs {
                     for entry in self.builder(dir).build() {
                         if let Some(input) = self.input(entry, dir)
                             && !seen.contains(input.display())
@@ -306,14 +270,6 @@ impl Walker {
                     display: path,
                     message: err.to_string(),
                 })
-            }
-        }
-    }
-
-    fn walk(&self, dir: &Path, inputs: &mut Vec<Input>) {
-        for entry in self.builder(dir).build() {
-            if let Some(input) = self.input(entry, dir) {
-                inputs.push(input);
             }
         }
     }
@@ -434,6 +390,38 @@ fn display_order(a: &str, b: &str) -> std::cmp::Ordering {
     shown(a).cmp(shown(b))
 }
 
+/// A path argument: stdin (`-`), a folder to walk, or a file taken as it is.
+enum Argument {
+    Stdin,
+    Folder(PathBuf),
+    File(PathBuf),
+}
+
+/// The path arguments (`.` when there are none), each checked to exist.
+fn arguments(paths: &[PathBuf]) -> Result<Vec<Argument>, WalkError> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    paths
+        .iter()
+        .map(|path| {
+            if path.as_os_str() == "-" {
+                return Ok(Argument::Stdin);
+            }
+            let meta = std::fs::metadata(path)
+                .map_err(|_| WalkError::Missing(path.display().to_string()))?;
+            Ok(if meta.is_dir() {
+                Argument::Folder(path.clone())
+            } else {
+                Argument::File(path.clone())
+            })
+        })
+        .collect()
+}
+
 fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
     excludes.iter().any(|g| {
         path.starts_with(g.path()) && g.matched_path_or_any_parents(path, is_dir).is_ignore()
@@ -486,7 +474,7 @@ mod tests {
         let walker = Walker::new(&["md".to_string()], root, &[], root, &[]).unwrap();
         let paths = [root.join("a"), root.to_path_buf(), root.join("a.md")];
         let plain: Vec<Input> = walker.collect(&paths, None).unwrap();
-        let list = walker.collect_list(&paths).unwrap();
+        let list = walker.collect_list(&paths, None).unwrap();
         assert_eq!(list.slice(0, usize::MAX), plain);
         assert_eq!(list.len(), 7, "{plain:?}");
         let shown: Vec<&str> = plain.iter().map(Input::display).collect();

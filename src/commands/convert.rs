@@ -124,7 +124,7 @@ pub fn run(
     let streamed: std::io::Result<()> = if printer.every_file() {
         // Every file has output (a diff, a JSON entry): walk sorted, convert a chunk at a
         // time in parallel, print it in order and drop it. Only the path list is held.
-        let inputs = match walker.collect_list(&settings.paths) {
+        let inputs = match walker.collect_list(&settings.paths, None) {
             Ok(i) => i,
             Err(e) => {
                 writeln!(err, "error: {e}")?;
