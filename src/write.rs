@@ -119,11 +119,12 @@ impl Stamp {
     }
 }
 
-/// File timestamps tick with the kernel's coarse clock (up to 10 ms). A file changed within
-/// a tick of its previous change can keep the same ctime, so a stamp that recent at the time
-/// of reading cannot vouch for the content: such a file is compared byte for byte (the
-/// "racy" case that git handles the same way).
-const RACY: Duration = Duration::from_secs(1);
+/// File timestamps tick coarsely: the kernel's clock by up to 10 ms, and some filesystems
+/// store whole seconds (ext3) or even seconds (FAT). A file changed within a tick of its
+/// previous change can keep the same stamp, so a stamp that recent at the time of reading
+/// cannot vouch for the content: such a file is compared byte for byte (the "racy" case
+/// that git handles the same way). Three seconds covers FAT's two with room to spare.
+const RACY: Duration = Duration::from_secs(3);
 
 impl Snapshot {
     /// Reads the whole file at `path` (following a symbolic link).
@@ -747,9 +748,9 @@ mod tests {
         let path = dir.path().join("post.md");
         std::fs::write(&path, "---\ntitle: a\n---\n").unwrap();
         let mut snapshot = Snapshot::read(&path).unwrap();
-        // Read "two seconds after" the last change: the bytes are not read again, so a
-        // snapshot whose bytes differ (which a real read cannot give) still writes.
-        snapshot.read_at += Duration::from_secs(2);
+        // Read well after the last change: the bytes are not read again, so a snapshot
+        // whose bytes differ (which a real read cannot give) still writes.
+        snapshot.read_at += RACY + Duration::from_secs(1);
         snapshot.bytes = b"not what is on disk".to_vec();
         Writer::new(false)
             .replace(&path, &snapshot, b"+++\n+++\n")
