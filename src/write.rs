@@ -2,8 +2,8 @@
 //!
 //! A write goes to a temporary file in the target's folder (on Linux an unnamed `O_TMPFILE`,
 //! so a killed process leaves no half-written file; elsewhere a hidden `.NAME.XXXXXX`), is
-//! fsynced, and then takes the target's name in one rename: a process killed at any point
-//! leaves the old file or the complete new one, never a half-written post. The mode and,
+//! flushed to disk, and then takes the target's name in one rename: a process killed at any
+//! point leaves the old file or the complete new one, never a half-written post. The mode and,
 //! where permitted, the owner are kept. What can still go wrong: the folder may not be
 //! writable (error, file untouched); the file may have been changed by someone else since
 //! it was read (detected just before the rename: refused, file untouched); a symbolic link
@@ -12,8 +12,9 @@
 //! This used to be the atomic-write-file crate. Over 100k posts its sequence (a folder
 //! opened and fsynced per file, the target read again to compare, a second `fdatasync`)
 //! cost about 27 system calls per post and made the kernel, not fmx, most of a migration's
-//! time; this one makes about 13, fsyncs each folder once after all its files, and compares
-//! the target's identity (device, inode, size, mtime, ctime) instead of its bytes.
+//! time; this one makes about 13, flushes a batch of files at once, fsyncs each folder once
+//! after all its files, and compares the target's identity (device, inode, size, mtime,
+//! ctime) instead of its bytes.
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
@@ -214,14 +215,14 @@ impl Writer {
     pub fn replace_all(&self, items: &[Replacement<'_>]) -> Vec<Result<(), WriteError>> {
         let flush_together = self.fsync && cfg!(target_os = "linux");
         // The batch's files are nearly always in one folder, opened once.
-        let mut folders: Vec<(&Path, Result<Folder<'_>, std::io::ErrorKind>)> = Vec::new();
+        let mut folders: Vec<(&Path, Result<Folder<'_>, std::io::Error>)> = Vec::new();
         let mut folder_of = Vec::with_capacity(items.len());
         for item in items {
             let dir = parent(item.path);
             let index = match folders.iter().position(|(d, _)| *d == dir) {
                 Some(i) => i,
                 None => {
-                    folders.push((dir, Folder::open(dir).map_err(|e| e.kind())));
+                    folders.push((dir, Folder::open(dir)));
                     folders.len() - 1
                 }
             };
@@ -231,7 +232,7 @@ impl Writer {
             folders[folder_of[i]]
                 .1
                 .as_ref()
-                .map_err(|kind| WriteError::Io(std::io::Error::from(*kind)))
+                .map_err(|e| WriteError::Io(std::io::Error::new(e.kind(), e.to_string())))
         };
         let mut temps: Vec<Result<Temp, WriteError>> = items
             .iter()
