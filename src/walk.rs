@@ -134,6 +134,24 @@ impl Walker {
         Ok(list)
     }
 
+    /// The inputs of [`Walker::collect`], in its order, a window of at most `window` at a
+    /// time, in bounded memory: each window walks the paths again and keeps only the
+    /// `window` smallest inputs after the last one handed out. An archive of up to `window`
+    /// posts is walked once; a larger one once per window.
+    pub fn sorted_windows<'w>(
+        &'w self,
+        paths: &[PathBuf],
+        window: usize,
+    ) -> Result<SortedWindows<'w>, WalkError> {
+        Ok(SortedWindows {
+            walker: self,
+            arguments: arguments(paths)?,
+            window: window.max(1),
+            after: None,
+            seen: None,
+        })
+    }
+
     /// Calls `f` for every input under `paths` (`.` when empty), on `threads` threads (0: one
     /// per core), in no particular order, holding nothing per file: the way to visit an
     /// archive of any size in bounded memory. Every path argument is checked to exist before
@@ -253,25 +271,19 @@ impl Walker {
     /// The input a walk entry stands for: a post file, an unreadable entry, or nothing.
     fn input(&self, entry: Result<ignore::DirEntry, ignore::Error>, dir: &Path) -> Option<Input> {
         match entry {
-            Ok(entry) => (entry
-                .file_type()
-                .is_some_and(|t| t.is_file() || t.is_symlink())
-                && self.has_post_extension(entry.path()))
-            .then(|| Input::File {
+            Ok(entry) => self.is_post(&entry).then(|| Input::File {
                 display: display(entry.path()),
                 path: entry.into_path(),
             }),
-            Err(err) => {
-                let path = match &err {
-                    ignore::Error::WithPath { path, .. } => display(path),
-                    _ => display(dir),
-                };
-                Some(Input::Unreadable {
-                    display: path,
-                    message: err.to_string(),
-                })
-            }
+            Err(err) => Some(unreadable(err, dir)),
         }
+    }
+
+    fn is_post(&self, entry: &ignore::DirEntry) -> bool {
+        entry
+            .file_type()
+            .is_some_and(|t| t.is_file() || t.is_symlink())
+            && self.has_post_extension(entry.path())
     }
 
     fn has_post_extension(&self, path: &Path) -> bool {
@@ -390,6 +402,217 @@ fn display_order(a: &str, b: &str) -> std::cmp::Ordering {
     shown(a).cmp(shown(b))
 }
 
+fn unreadable(err: ignore::Error, dir: &Path) -> Input {
+    let path = match &err {
+        ignore::Error::WithPath { path, .. } => display(path),
+        _ => display(dir),
+    };
+    Input::Unreadable {
+        display: path,
+        message: err.to_string(),
+    }
+}
+
+/// See [`Walker::sorted_windows`].
+pub struct SortedWindows<'w> {
+    walker: &'w Walker,
+    arguments: Vec<Argument>,
+    window: usize,
+    /// The last input handed out.
+    after: Option<Held>,
+    /// Inputs found by the first walk (for a progress bar), once it has run.
+    seen: Option<usize>,
+}
+
+impl SortedWindows<'_> {
+    /// How many inputs the first walk found (duplicates counted), once it has run.
+    pub fn seen(&self) -> Option<usize> {
+        self.seen
+    }
+
+    /// The next window, in order; `None` when every input has been handed out.
+    pub fn next_window(&mut self) -> Option<SortedWindow> {
+        let mut window = Window {
+            heap: std::collections::BinaryHeap::with_capacity(self.window + 1),
+            size: self.window,
+            after: self.after.as_ref(),
+            seen: 0,
+        };
+        for arg in &self.arguments {
+            match arg {
+                Argument::Stdin => window.offer(Held::Other(Box::new(Input::Stdin {
+                    display: "-".to_string(),
+                }))),
+                Argument::File(path) => window.offer(Held::of_path(path)),
+                Argument::Folder(dir) => {
+                    for entry in self.walker.builder(dir).build() {
+                        match entry {
+                            Ok(entry) if self.walker.is_post(&entry) => {
+                                window.offer_path(entry.path());
+                            }
+                            Ok(_) => {}
+                            Err(err) => window.offer(Held::Other(Box::new(unreadable(err, dir)))),
+                        }
+                    }
+                }
+            }
+        }
+        self.seen.get_or_insert(window.seen);
+        let mut held = window.heap.into_sorted_vec();
+        held.dedup();
+        self.after = Some(held.last()?.clone());
+        Some(SortedWindow(held))
+    }
+}
+
+/// One window of [`SortedWindows`]: its inputs are made a slice at a time.
+pub struct SortedWindow(Vec<Held>);
+
+impl SortedWindow {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The inputs from `from` on, `n` at most.
+    pub fn slice(&self, from: usize, n: usize) -> Vec<Input> {
+        let end = from.saturating_add(n).min(self.0.len());
+        self.0[from.min(end)..end]
+            .iter()
+            .map(Held::to_input)
+            .collect()
+    }
+}
+
+/// The smallest inputs after `after` found so far, `size` at most.
+struct Window<'a> {
+    heap: std::collections::BinaryHeap<Held>,
+    size: usize,
+    after: Option<&'a Held>,
+    seen: usize,
+}
+
+impl Window<'_> {
+    fn offer(&mut self, held: Held) {
+        self.seen += 1;
+        if self.after.is_some_and(|after| held <= *after) {
+            return;
+        }
+        if self.heap.len() < self.size {
+            self.heap.push(held);
+        } else if self.heap.peek().is_some_and(|largest| held < *largest) {
+            self.heap.pop();
+            self.heap.push(held);
+        }
+    }
+
+    /// [`Window::offer`] for a post's path, copied only if the window keeps it: most
+    /// paths of a large archive fall outside any one window.
+    fn offer_path(&mut self, path: &Path) {
+        let Some(text) = path.to_str() else {
+            self.offer(Held::of_path(path));
+            return;
+        };
+        let outside = |bound: &Held, keep: std::cmp::Ordering| match bound {
+            Held::Path(b) => display_order(text, b) != keep,
+            Held::Other(_) => false,
+        };
+        let before_start = self
+            .after
+            .is_some_and(|after| outside(after, std::cmp::Ordering::Greater));
+        let full = self.heap.len() >= self.size;
+        let beyond_end = full
+            && self
+                .heap
+                .peek()
+                .is_some_and(|largest| outside(largest, std::cmp::Ordering::Less));
+        if before_start || beyond_end {
+            self.seen += 1;
+            return;
+        }
+        self.offer(Held::Path(text.into()));
+    }
+}
+
+/// An input held by a window: a post by its path's text (its display form follows from
+/// it), or any other input whole.
+#[derive(Clone)]
+enum Held {
+    Path(Box<str>),
+    Other(Box<Input>),
+}
+
+impl Held {
+    fn of_path(path: &Path) -> Held {
+        match path.to_str() {
+            Some(text) => Held::Path(text.into()),
+            None => Held::Other(Box::new(Input::File {
+                display: display(path),
+                path: path.to_path_buf(),
+            })),
+        }
+    }
+
+    /// Files first, as `Input`'s order has them.
+    fn rank(&self) -> u8 {
+        match self {
+            Held::Path(_) => 0,
+            Held::Other(input) => match **input {
+                Input::File { .. } => 0,
+                Input::Stdin { .. } => 1,
+                Input::Unreadable { .. } => 2,
+            },
+        }
+    }
+
+    fn to_input(&self) -> Input {
+        match self {
+            Held::Path(text) => {
+                let path = PathBuf::from(&**text);
+                Input::File {
+                    display: display(&path),
+                    path,
+                }
+            }
+            Held::Other(input) => (**input).clone(),
+        }
+    }
+}
+
+impl Ord for Held {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank()
+            .cmp(&other.rank())
+            .then_with(|| match (self, other) {
+                (Held::Path(a), Held::Path(b)) => display_order(a, b),
+                (Held::Path(a), Held::Other(b)) => {
+                    display(Path::new(&**a)).as_str().cmp(b.display())
+                }
+                (Held::Other(a), Held::Path(b)) => {
+                    a.display().cmp(display(Path::new(&**b)).as_str())
+                }
+                (Held::Other(a), Held::Other(b)) => a.display().cmp(b.display()),
+            })
+    }
+}
+
+impl PartialOrd for Held {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Held {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Held {}
+
 /// A path argument: stdin (`-`), a folder to walk, or a file taken as it is.
 enum Argument {
     Stdin,
@@ -457,11 +680,11 @@ pub fn display(path: &Path) -> String {
 mod tests {
     use super::*;
 
-    /// The compact list hands out the same inputs, in the same order, as the plain one,
-    /// for names where the order of paths and of display forms could part (`-`, `.` and ` `
-    /// sort before `/`), with overlapping path arguments listed once.
+    /// The compact list and the sorted windows hand out the same inputs, in the same order,
+    /// as the plain list, for names where the order of paths and of display forms could
+    /// part (`-`, `.` and ` ` sort before `/`), with overlapping path arguments listed once.
     #[test]
-    fn the_compact_list_orders_inputs_as_collect_does() {
+    fn the_compact_list_and_the_windows_order_inputs_as_collect_does() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         for name in [
@@ -487,6 +710,22 @@ mod tests {
             .flat_map(|from| list.slice(from, 3))
             .collect();
         assert_eq!(pieces, plain);
+        // Walked again for each window of a few inputs, the same; `a.md`, given on its own
+        // and found in the folder, comes once.
+        for size in [1, 2, 3, 7, 100] {
+            let mut windows = walker.sorted_windows(&paths, size).unwrap();
+            let mut walked = Vec::new();
+            while let Some(window) = windows.next_window() {
+                assert!(window.len() <= size);
+                walked.extend(window.slice(0, usize::MAX));
+            }
+            assert_eq!(walked, plain, "windows of {size}");
+            assert_eq!(
+                windows.seen(),
+                Some(10),
+                "every input found, duplicates counted"
+            );
+        }
     }
 
     #[test]
