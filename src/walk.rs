@@ -101,37 +101,14 @@ impl Walker {
         paths: &[PathBuf],
         stdin_name: Option<&str>,
     ) -> Result<Vec<Input>, WalkError> {
-        let list = self.collect_list(paths, stdin_name)?;
-        Ok(list.slice(0, list.len()))
-    }
-
-    /// [`Walker::collect`] for a large archive, held compactly (see [`InputList`]).
-    pub fn collect_list(
-        &self,
-        paths: &[PathBuf],
-        stdin_name: Option<&str>,
-    ) -> Result<InputList, WalkError> {
-        let mut list = InputList::default();
-        for arg in arguments(paths)? {
-            match arg {
-                Argument::Stdin => list.push(Input::Stdin {
-                    display: stdin_name.unwrap_or("-").to_string(),
-                }),
-                Argument::Folder(dir) => {
-                    for entry in self.builder(&dir).build() {
-                        if let Some(input) = self.input(entry, &dir) {
-                            list.push(input);
-                        }
-                    }
-                }
-                Argument::File(path) => list.push(Input::File {
-                    display: display(&path),
-                    path,
-                }),
-            }
+        let mut windows = self.sorted_windows(paths, usize::MAX)?;
+        if let Some(name) = stdin_name {
+            windows.stdin_name = name.to_string();
         }
-        list.sort();
-        Ok(list)
+        Ok(windows
+            .next_window()
+            .map(|w| w.slice(0, w.len()))
+            .unwrap_or_default())
     }
 
     /// The inputs of [`Walker::collect`], in its order, a window of at most `window` at a
@@ -147,6 +124,7 @@ impl Walker {
             walker: self,
             arguments: arguments(paths)?,
             window: window.max(1),
+            stdin_name: "-".to_string(),
             after: None,
             seen: None,
         })
@@ -293,102 +271,6 @@ impl Walker {
     }
 }
 
-/// Inputs in the order of [`Walker::collect`], at about a third of the memory: a post's
-/// path is kept once, as text in one shared buffer, and its display form is made again
-/// when it is handed out. 100k posts take about 10 MB instead of 30.
-#[derive(Default)]
-pub struct InputList {
-    text: String,
-    slots: Vec<Slot>,
-}
-
-enum Slot {
-    /// A file whose path is UTF-8: `text[start..start + len]`.
-    File {
-        start: u32,
-        len: u32,
-    },
-    Other(Box<Input>),
-}
-
-impl InputList {
-    fn push(&mut self, input: Input) {
-        if let Input::File { path, .. } = &input
-            && let Some(text) = path.to_str()
-            && let (Ok(start), Ok(len)) =
-                (u32::try_from(self.text.len()), u32::try_from(text.len()))
-            && start.checked_add(len).is_some()
-        {
-            self.text.push_str(text);
-            self.slots.push(Slot::File { start, len });
-            return;
-        }
-        self.slots.push(Slot::Other(Box::new(input)));
-    }
-
-    pub fn len(&self) -> usize {
-        self.slots.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
-    }
-
-    fn path_text(&self, start: u32, len: u32) -> &str {
-        &self.text[start as usize..(start + len) as usize]
-    }
-
-    /// Files first, then by display path, as `Input`'s order; each display path once.
-    fn sort(&mut self) {
-        let mut slots = std::mem::take(&mut self.slots);
-        slots.sort_by(|a, b| self.order(a, b));
-        slots.dedup_by(|a, b| self.order(a, b) == std::cmp::Ordering::Equal);
-        self.slots = slots;
-    }
-
-    fn order(&self, a: &Slot, b: &Slot) -> std::cmp::Ordering {
-        let rank = |s: &Slot| match s {
-            Slot::File { .. } => 0,
-            Slot::Other(input) => match **input {
-                Input::File { .. } => 0,
-                Input::Stdin { .. } => 1,
-                Input::Unreadable { .. } => 2,
-            },
-        };
-        rank(a).cmp(&rank(b)).then_with(|| match (a, b) {
-            (Slot::File { start: sa, len: la }, Slot::File { start: sb, len: lb }) => {
-                display_order(self.path_text(*sa, *la), self.path_text(*sb, *lb))
-            }
-            _ => self.display_of(a).cmp(&self.display_of(b)),
-        })
-    }
-
-    fn display_of(&self, slot: &Slot) -> String {
-        match slot {
-            Slot::File { start, len } => display(Path::new(self.path_text(*start, *len))),
-            Slot::Other(input) => input.display().to_string(),
-        }
-    }
-
-    /// The inputs from `from` on, `n` at most.
-    pub fn slice(&self, from: usize, n: usize) -> Vec<Input> {
-        let end = from.saturating_add(n).min(self.slots.len());
-        self.slots[from.min(end)..end]
-            .iter()
-            .map(|slot| match slot {
-                Slot::File { start, len } => {
-                    let path = PathBuf::from(self.path_text(*start, *len));
-                    Input::File {
-                        display: display(&path),
-                        path,
-                    }
-                }
-                Slot::Other(input) => (**input).clone(),
-            })
-            .collect()
-    }
-}
-
 /// The order of two paths' display forms, without making them: [`display`] drops leading
 /// `./` and turns `\\` into `/`.
 fn display_order(a: &str, b: &str) -> std::cmp::Ordering {
@@ -418,6 +300,8 @@ pub struct SortedWindows<'w> {
     walker: &'w Walker,
     arguments: Vec<Argument>,
     window: usize,
+    /// How stdin (`-`) is shown.
+    stdin_name: String,
     /// The last input handed out.
     after: Option<Held>,
     /// Inputs found by the first walk (for a progress bar), once it has run.
@@ -433,7 +317,7 @@ impl SortedWindows<'_> {
     /// The next window, in order; `None` when every input has been handed out.
     pub fn next_window(&mut self) -> Option<SortedWindow> {
         let mut window = Window {
-            heap: std::collections::BinaryHeap::with_capacity(self.window + 1),
+            heap: std::collections::BinaryHeap::with_capacity(self.window.min(4096) + 1),
             size: self.window,
             after: self.after.as_ref(),
             seen: 0,
@@ -441,7 +325,7 @@ impl SortedWindows<'_> {
         for arg in &self.arguments {
             match arg {
                 Argument::Stdin => window.offer(Held::Other(Box::new(Input::Stdin {
-                    display: "-".to_string(),
+                    display: self.stdin_name.clone(),
                 }))),
                 Argument::File(path) => window.offer(Held::of_path(path)),
                 Argument::Folder(dir) => {
@@ -680,11 +564,11 @@ pub fn display(path: &Path) -> String {
 mod tests {
     use super::*;
 
-    /// The compact list and the sorted windows hand out the same inputs, in the same order,
-    /// as the plain list, for names where the order of paths and of display forms could
-    /// part (`-`, `.` and ` ` sort before `/`), with overlapping path arguments listed once.
+    /// Inputs come sorted by display path, each once, whether in one window or in many,
+    /// for names where the order of paths and of display forms could part (` `, `-` and
+    /// `.` sort before `/`), with overlapping path arguments listed once.
     #[test]
-    fn the_compact_list_and_the_windows_order_inputs_as_collect_does() {
+    fn inputs_come_in_display_order_in_one_window_or_many() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         for name in [
@@ -697,19 +581,17 @@ mod tests {
         let walker = Walker::new(&["md".to_string()], root, &[], root, &[]).unwrap();
         let paths = [root.join("a"), root.to_path_buf(), root.join("a.md")];
         let plain: Vec<Input> = walker.collect(&paths, None).unwrap();
-        let list = walker.collect_list(&paths, None).unwrap();
-        assert_eq!(list.slice(0, usize::MAX), plain);
-        assert_eq!(list.len(), 7, "{plain:?}");
-        let shown: Vec<&str> = plain.iter().map(Input::display).collect();
-        let mut sorted = shown.clone();
-        sorted.sort_unstable();
-        assert_eq!(shown, sorted);
-        // Handed out in pieces, the same.
-        let pieces: Vec<Input> = (0..list.len())
-            .step_by(3)
-            .flat_map(|from| list.slice(from, 3))
+        let prefix = format!("{}/", display(root));
+        let shown: Vec<&str> = plain
+            .iter()
+            .map(|i| i.display().strip_prefix(&prefix).unwrap())
             .collect();
-        assert_eq!(pieces, plain);
+        assert_eq!(
+            shown,
+            [
+                "B.md", "a b.md", "a-b.md", "a.md", "a/x.md", "a/y/z.md", "ab/c.md"
+            ]
+        );
         // Walked again for each window of a few inputs, the same; `a.md`, given on its own
         // and found in the folder, comes once.
         for size in [1, 2, 3, 7, 100] {
