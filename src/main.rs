@@ -24,12 +24,14 @@ fn main() -> ExitCode {
     ExitCode::from(status.code())
 }
 
+// Stderr is never held locked for a whole command: the progress bar's tick thread draws on
+// it, and a lock held here made the main thread wait for that thread forever on a terminal.
 fn run(cli: Cli) -> std::io::Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => {
             let color = args.common.color.choice();
             let mut out = fmx::report::stream::stdout(color);
-            let mut err = AutoStream::new(std::io::stderr().lock(), color);
+            let mut err = AutoStream::new(std::io::stderr(), color);
             let status = commands::check::run(
                 &args.settings(),
                 &mut std::io::stdin().lock(),
@@ -42,7 +44,7 @@ fn run(cli: Cli) -> std::io::Result<ExitStatus> {
         Command::Convert(args) => {
             let color = args.common.color.choice();
             let mut out = fmx::report::stream::stdout(color);
-            let mut err = AutoStream::new(std::io::stderr().lock(), color);
+            let mut err = AutoStream::new(std::io::stderr(), color);
             let status = commands::convert::run(&args.settings(), &mut out, &mut err)?;
             out.flush()?;
             Ok(status)
@@ -60,7 +62,7 @@ fn run(cli: Cli) -> std::io::Result<ExitStatus> {
             commands::init::run(
                 &settings,
                 &mut std::io::stdout().lock(),
-                &mut std::io::stderr().lock(),
+                &mut std::io::stderr(),
             )
         }
         Command::Completions { shell } => {
@@ -74,7 +76,7 @@ fn run(cli: Cli) -> std::io::Result<ExitStatus> {
         }
         Command::Explain { rule } => {
             let mut out = AutoStream::auto(std::io::stdout().lock());
-            commands::explain::run(rule.as_deref(), &mut out, &mut std::io::stderr().lock())
+            commands::explain::run(rule.as_deref(), &mut out, &mut std::io::stderr())
         }
     }
 }

@@ -10,3 +10,4 @@ mod faults;
 mod readme;
 mod roundtrip;
 mod support;
+mod terminal;
