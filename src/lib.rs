@@ -17,6 +17,7 @@ pub mod formats;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod shown;
 pub mod value;
 pub mod walk;
 pub mod write;
