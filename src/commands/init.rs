@@ -62,6 +62,16 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
+    let target = Path::new(config::FILE_NAMES[0]);
+    // Refused before the archive is read: an inference over 100k posts is not thrown away.
+    if !settings.stdout && target.exists() && !settings.force {
+        writeln!(err, "error: {} already exists", target.display())?;
+        writeln!(
+            err,
+            "  help: --force overwrites it; --stdout prints the config instead"
+        )?;
+        return Ok(ExitStatus::Error);
+    }
     let text = match &settings.infer {
         None => STARTER.to_string(),
         Some(paths) => match infer(paths) {
@@ -79,15 +89,6 @@ pub fn run(
         out.write_all(text.as_bytes())?;
         return Ok(ExitStatus::Success);
     }
-    let target = Path::new(config::FILE_NAMES[0]);
-    if target.exists() && !settings.force {
-        writeln!(err, "error: {} already exists", target.display())?;
-        writeln!(
-            err,
-            "  help: --force overwrites it; --stdout prints the config instead"
-        )?;
-        return Ok(ExitStatus::Error);
-    }
     let old = std::fs::read(target).unwrap_or_default();
     if target.exists() {
         crate::write::replace(target, &old, text.as_bytes()).map_err(std::io::Error::other)?;
@@ -101,8 +102,25 @@ pub fn run(
 /// What was seen of one top-level key across the archive.
 #[derive(Default)]
 struct KeyStats {
+    /// Posts that have the key.
     files: usize,
+    /// Posts where it holds something: not null, not an empty string, list or table (what
+    /// `empty-field` would report if the key were required).
+    filled: usize,
     shapes: BTreeMap<&'static str, usize>,
+}
+
+/// One key of one post: its name, its shape, and whether it is filled.
+type Seen = (String, &'static str, bool);
+
+/// What `init --infer` proposes, before it is written as TOML.
+struct Proposal {
+    total: usize,
+    required: Vec<String>,
+    /// Every key, most common first, with its type where one fits.
+    fields: Vec<(String, Option<&'static str>, String)>,
+    /// Keys not filled in every post, with the count of posts that fill them.
+    optional: Vec<(String, usize, usize)>,
 }
 
 fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
@@ -112,7 +130,7 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
         Walker::new(&defaults.extensions, &cwd, &[], &cwd, &[]).map_err(|e| e.to_string())?;
     let inputs = walker.collect(paths, None).map_err(|e| e.to_string())?;
     let limits = defaults.limits;
-    let per_file: Vec<Option<Vec<(String, &'static str)>>> = inputs
+    let per_file: Vec<Option<Vec<Seen>>> = inputs
         .par_iter()
         .map(|input| {
             let Input::File { path, .. } = input else {
@@ -130,7 +148,7 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
             Some(
                 table
                     .iter()
-                    .map(|(k, e)| (k.clone(), shape(&e.node.value)))
+                    .map(|(k, e)| (k.clone(), shape(&e.node.value), filled(&e.node.value)))
                     .collect(),
             )
         })
@@ -139,67 +157,156 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
     if parsed.is_empty() {
         return Err("no post with readable front matter under the given paths".into());
     }
+    let proposal = propose(&parsed);
+    let text = render(&proposal);
+    verify(&text, &proposal)?;
+    let summary = format!(
+        "read {} of {} files ({} without readable front matter); {} fields, {} required",
+        proposal.total,
+        inputs.len(),
+        inputs.len() - proposal.total,
+        proposal.fields.len(),
+        proposal.required.len()
+    );
+    Ok((text, summary))
+}
+
+fn propose(parsed: &[Vec<Seen>]) -> Proposal {
     let mut keys: IndexMap<String, KeyStats> = IndexMap::new();
-    for file in &parsed {
-        for (key, shape) in file {
+    for file in parsed {
+        for (key, shape, filled) in file {
             let stats = keys.entry(key.clone()).or_default();
             stats.files += 1;
+            stats.filled += usize::from(*filled);
             *stats.shapes.entry(shape).or_default() += 1;
         }
     }
     keys.sort_by(|_, a, _, b| b.files.cmp(&a.files));
     let total = parsed.len();
-    let required: Vec<&String> = keys
+    let required = keys
         .iter()
-        .filter(|(_, s)| s.files == total)
-        .map(|(k, _)| k)
+        .filter(|(_, s)| s.filled == total)
+        .map(|(k, _)| k.clone())
         .collect();
+    let optional = keys
+        .iter()
+        .filter(|(_, s)| s.filled < total)
+        .map(|(k, s)| (k.clone(), s.files, s.filled))
+        .collect();
+    let fields = keys
+        .iter()
+        .map(|(key, stats)| {
+            let seen: Vec<String> = stats
+                .shapes
+                .iter()
+                .map(|(s, n)| format!("{s} {n}"))
+                .collect();
+            (key.clone(), field_type(&stats.shapes), seen.join(", "))
+        })
+        .collect();
+    Proposal {
+        total,
+        required,
+        fields,
+        optional,
+    }
+}
 
-    let mut text = String::new();
-    text.push_str(&format!(
-        "# fmx.toml inferred by `fmx init --infer` from {total} posts.\n# Review it: it states what the archive does, not what it should do.\n\n"
-    ));
-    text.push_str(&format!("required = {}\n", toml_list(&required)));
+/// The proposal as `fmx.toml` text. Keys from posts appear only as single-line quoted TOML
+/// keys, never raw: a key holding a newline cannot break out of a comment into a setting.
+fn render(p: &Proposal) -> String {
+    let mut text = format!(
+        "# fmx.toml inferred by `fmx init --infer` from {} posts.\n# Review it: it states what the archive does, not what it should do.\n\n",
+        p.total
+    );
+    let required: Vec<String> = p.required.iter().map(|k| toml_string(k)).collect();
+    text.push_str(&format!("required = [{}]\n", required.join(", ")));
     text.push_str("allow-unknown-fields = true\n");
-    let optional: Vec<_> = keys.iter().filter(|(_, s)| s.files < total).collect();
-    if !optional.is_empty() {
-        text.push_str("\n# Optional fields, with the share of posts that carry them:\n");
-        for (key, stats) in &optional {
+    if !p.optional.is_empty() {
+        text.push_str("\n# Optional fields: the posts that have them, and that fill them:\n");
+        for (key, files, filled) in &p.optional {
             text.push_str(&format!(
-                "#   {} {:.0}%\n",
+                "#   {}  present in {}, filled in {}\n",
                 toml_key(key),
-                100.0 * stats.files as f64 / total as f64
+                share(*files, p.total),
+                share(*filled, p.total)
             ));
         }
     }
-    for (key, stats) in &keys {
-        let seen: Vec<String> = stats
-            .shapes
-            .iter()
-            .map(|(s, n)| format!("{s} {n}"))
-            .collect();
-        match field_type(&stats.shapes) {
+    for (key, ty, seen) in &p.fields {
+        match ty {
             Some(ty) => text.push_str(&format!(
-                "\n[fields.{}]\ntype = \"{ty}\"  # seen: {}\n",
-                toml_key(key),
-                seen.join(", ")
+                "\n[fields.{}]\ntype = \"{ty}\"  # seen: {seen}\n",
+                toml_key(key)
             )),
             None => text.push_str(&format!(
-                "\n# [fields.{}]: no single type fits; seen: {}\n",
-                toml_key(key),
-                seen.join(", ")
+                "\n# [fields.{}]: no single type fits; seen: {seen}\n",
+                toml_key(key)
             )),
         }
     }
-    let summary = format!(
-        "read {} of {} files ({} without readable front matter); {} fields, {} required",
-        total,
-        inputs.len(),
-        inputs.len() - total,
-        keys.len(),
-        required.len()
-    );
-    Ok((text, summary))
+    text
+}
+
+/// Reads the generated text back as TOML and compares it with the proposal, so a key that
+/// could change what the file says is caught before anything is written.
+fn verify(text: &str, p: &Proposal) -> Result<(), String> {
+    let broken = |why: &str| {
+        format!("the generated fmx.toml does not read back as meant ({why}); nothing was written")
+    };
+    let table: toml::Table = text.parse().map_err(|_| broken("not TOML"))?;
+    let keys: Vec<&String> = table.keys().collect();
+    let expected_keys = ["required", "allow-unknown-fields"]
+        .into_iter()
+        .chain(p.fields.iter().any(|f| f.1.is_some()).then_some("fields"));
+    if !keys.iter().map(|k| k.as_str()).eq(expected_keys) {
+        return Err(broken("top-level keys"));
+    }
+    let required: Option<Vec<&str>> = table["required"]
+        .as_array()
+        .and_then(|a| a.iter().map(|v| v.as_str()).collect());
+    if required != Some(p.required.iter().map(String::as_str).collect()) {
+        return Err(broken("required"));
+    }
+    let typed = p
+        .fields
+        .iter()
+        .filter_map(|(k, ty, _)| Some((k.as_str(), (*ty)?)));
+    let fields = table.get("fields").and_then(|f| f.as_table());
+    let read = fields.into_iter().flatten().map(|(k, spec)| {
+        (
+            k.as_str(),
+            spec.get("type").and_then(|t| t.as_str()).unwrap_or(""),
+        )
+    });
+    if !read.eq(typed) {
+        return Err(broken("fields"));
+    }
+    Ok(())
+}
+
+/// `n of total posts (share)`, where the share never rounds a partial count to 0% or 100%.
+fn share(n: usize, total: usize) -> String {
+    let pct = 100.0 * n as f64 / total as f64;
+    let shown = match n {
+        _ if n == total => "100%".to_string(),
+        0 => "0%".to_string(),
+        _ if pct >= 99.95 => ">99.9%".to_string(),
+        _ if pct < 0.05 => "<0.1%".to_string(),
+        _ => format!("{pct:.1}%"),
+    };
+    format!("{n} of {total} posts ({shown})")
+}
+
+/// Whether a value holds something a required field would accept as filled.
+fn filled(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Table(t) => !t.is_empty(),
+        _ => true,
+    }
 }
 
 /// A value's shape, finer than its type where dates and URLs are concerned.
@@ -259,14 +366,25 @@ fn toml_key(key: &str) -> String {
     {
         key.to_string()
     } else {
-        toml::Value::String(key.to_string()).to_string()
+        toml_string(key)
     }
 }
 
-fn toml_list(items: &[&String]) -> String {
-    let quoted: Vec<String> = items
-        .iter()
-        .map(|s| toml::Value::String(s.to_string()).to_string())
-        .collect();
-    format!("[{}]", quoted.join(", "))
+/// A TOML basic string on one line: every control character escaped, whatever the text.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
