@@ -14,6 +14,7 @@ pub mod document;
 pub mod epoch;
 pub mod fix;
 pub mod formats;
+pub mod keypath;
 pub mod progress;
 pub mod report;
 pub mod rules;
