@@ -18,6 +18,7 @@ pub mod keypath;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod shown;
 pub mod value;
 pub mod walk;
