@@ -91,10 +91,11 @@ fn must(kind: &Kind, node: Option<&Node>) -> Option<String> {
         Kind::UniqueItems => "must not repeat an item".to_string(),
         Kind::Contains => "must contain an item that matches `contains`".to_string(),
         Kind::Not { .. } => "must not match the schema under `not`".to_string(),
-        Kind::AnyOf { context } => format!("must match one of: {}", alternatives(context)),
-        Kind::OneOfNotValid { context } => {
-            format!("must match exactly one of: {}", alternatives(context))
-        }
+        Kind::AnyOf { context } => found(format!("must match one of: {}", alternatives(context))),
+        Kind::OneOfNotValid { context } => found(format!(
+            "must match exactly one of: {}",
+            alternatives(context)
+        )),
         Kind::OneOfMultipleValid { .. } => {
             "must match exactly one alternative, but matches several".to_string()
         }

@@ -207,3 +207,37 @@ fn broken_schemas_are_typed_errors_naming_the_file() {
             .starts_with("no/such/schema.json: cannot read the schema: ")
     );
 }
+
+/// The shape `astro sync` writes to `.astro/collections/blog.schema.json` (zod-to-json-schema:
+/// draft-07, the collection under `definitions`, a reused date schema as a `$ref`, dates as
+/// `anyOf` date-time string / date string / integer `unix-time`).
+const ASTRO: &str = include_str!("../../fixtures/schemas/astro-blog.schema.json");
+
+#[test]
+fn astro_generated_schema_accepts_valid_posts_in_every_format() {
+    let yaml = "---\ntitle: Hello\ndescription: First post\npubDate: 2024-01-15\nupdatedDate: 2024-02-01T10:00:00Z\ntags: [astro]\nauthor:\n  name: Ada\n  url: https://ada.dev/\n---\n";
+    assert_eq!(check(ASTRO, yaml), Vec::<String>::new());
+    let toml = "+++\ntitle = \"Hello\"\ndescription = \"x\"\npubDate = 2024-01-15T10:00:00+01:00\ndraft = true\n+++\n";
+    assert_eq!(check(ASTRO, toml), Vec::<String>::new());
+    let json =
+        "{\n  \"title\": \"Hello\",\n  \"description\": \"x\",\n  \"pubDate\": 1705312800\n}\n";
+    assert_eq!(check(ASTRO, json), Vec::<String>::new());
+}
+
+#[test]
+fn astro_generated_schema_reports_each_mistake_at_its_path() {
+    let yaml = "---\ntitle: Hello\npubDate: yesterday\nupdatedDate: 2024-13-01\ntags: [astro, 3]\nauthor:\n  url: not a uri\n  nick: ada\ncategory: x\n---\n";
+    assert_eq!(
+        check(ASTRO, yaml),
+        [
+            "1:1 required required field `description` is missing (required)",
+            "3:10 anyOf `pubDate` must match one of: be a valid date-time; be a valid date; be an integer, found string \"yesterday\" (anyOf)",
+            "4:14 anyOf `updatedDate` must match one of: be a valid date-time; be a valid date; be an integer, found string \"2024-13-01\" (anyOf)",
+            "5:15 type `tags[1]` must be a string, found integer 3 (type)",
+            "6:1 required required field `author.name` is missing (required)",
+            "7:8 format `author.url` must be a valid uri, found string \"not a uri\" (format)",
+            "8:3 additionalProperties field `author.nick` is not allowed by the schema (additionalProperties)",
+            "9:1 additionalProperties field `category` is not allowed by the schema (additionalProperties)",
+        ]
+    );
+}
