@@ -249,6 +249,107 @@ def schemas():
             "strict-2020-12": strict, "astro": astro}
 
 
+# --- fmx.toml exported as JSON Schema ------------------------------------------------
+
+FIELDS_CONFIGS = {
+    "strict-fields": """required = ["title", "date"]
+allow-unknown-fields = false
+[fields.date]
+type = "epoch"
+[fields.title]
+type = "string"
+min-length = 3
+[fields.image]
+type = "url"
+[fields.tags]
+type = "array"
+min-length = 1
+[fields.category]
+one-of = ["news", "sport", 3]
+[fields.draft]
+type = "boolean"
+[fields.weight]
+type = "number"
+[fields.day]
+type = "date"
+[fields.count]
+type = "integer"
+[fields.anything]
+type = "any"
+""",
+    "lenient": """required = ["title"]
+[fields.title]
+type = "string"
+[fields.image]
+type = "url"
+[fields.day]
+type = "date"
+[fields.weight]
+type = "number"
+[fields.count]
+type = "integer"
+[fields.category]
+one-of = ["news", "sport", 3]
+""",
+    "bounded-epoch": """required = ["date", "tags"]
+[fields.date]
+type = "epoch"
+earliest = "2020-01-01"
+latest = "2021-01-01"
+[fields.tags]
+min-length = 2
+[fields.category]
+one-of = [3, 3.5, true]
+""",
+}
+
+# Values chosen around each fmx check's edges, as (passing, failing) for the strictest
+# config. Left out, as the export's `$comment` says: floats with an integral value (`1.0`),
+# datetime fields, dates after today.
+EXPORT_VALUES = {
+    "title": (["Hello", "abc", "Überschrift"], ["", "  ", "ab", 42, None, ["a", "b", "c"]]),
+    "date": ([1602377984, 1602377984.4306138, 0, 4102444800, 1577836800],
+             [-5, 1602377984123, "2020-10-11", 4102444801, 5000000000, DT("2020-10-11"),
+              None]),
+    "image": (["https://x.org/a.jpg", "mailto:ada@x.org", "HTTPS://EXAMPLE.ORG", "ws://h",
+               "a+b.c-d:rest", "svn+ssh://h/x", None],
+              ["https:///a", "http:x", "not a url", "ftp://:21/x", "x:y z", "https://", 5]),
+    "tags": ([["a"], ["a", "b"], ["b", "a", "a"], None], [[], ["a", "c"], "a", [1, 2]]),
+    "category": (["news", "sport", 3, None], ["other", True, 3.5]),
+    "draft": ([True, False, None], ["yes"]),
+    "weight": ([1, 2.5, None], ["x"]),
+    "day": ([DT("2024-01-15"), "2024-01-15", None], ["2023-02-29", "2024-1-15x", 20240115]),
+    "count": ([3, -1], ["3", 2.5]),
+    "anything": ([[1], "x", {"a": 1}], []),
+    "extra": ([1], []),
+}
+REQUIRED_IN_SOME_CONFIG = {"title", "date", "tags"}
+
+
+def export_value(rng):
+    """Mostly passing values, so that each config accepts some posts and rejects others."""
+    out = {}
+    for key, (good, bad) in EXPORT_VALUES.items():
+        if not maybe(rng, 0.95 if key in REQUIRED_IN_SOME_CONFIG else 0.5):
+            continue
+        out[key] = pick(rng, bad) if bad and maybe(rng, 0.08) else pick(rng, good)
+    return out
+
+
+def export_compare(binary, folder, rng, n):
+    """Posts judged by fmx's [fields] and by python-jsonschema with the exported schema."""
+    posts = generate(rng, n, os.path.join(folder, "export"), export_value)
+    failures = 0
+    for name, text in FIELDS_CONFIGS.items():
+        config = os.path.join(folder, f"{name}.fmx.toml")
+        with open(config, "w") as f:
+            f.write(text)
+        exported = subprocess.run([binary, "--export", config], capture_output=True,
+                                  text=True, check=True).stdout
+        failures += judge_all(binary, config, f"export:{name}", json.loads(exported), posts)
+    return failures
+
+
 # --- run ------------------------------------------------------------------------------
 
 def fmx_verdicts(binary, schema_path, paths):
@@ -273,12 +374,13 @@ def build(args):
     return os.path.join(REPO, "target", "debug", "examples", "schema_validate")
 
 
-def generate(rng, n, folder):
+def generate(rng, n, folder, make=post_value):
+    os.makedirs(folder, exist_ok=True)
     posts = []
     for i in range(n):
         fmt = ("yaml", "toml", "json")[i % 3]
-        value = post_value(rng)
-        if i % 4 == 3:
+        value = make(rng)
+        if make is post_value and i % 4 == 3:
             # Keys an Astro blog collection knows, so that its strict schema accepts some.
             value = {k: v for k, v in value.items() if k in ASTRO_KEYS}
         if fmt == "toml":
@@ -291,34 +393,38 @@ def generate(rng, n, folder):
 
 
 def compare(binary, folder, posts):
-    checker = FormatChecker(formats=FORMATS)
     failures = 0
-    print(f"{'schema':<18}{'posts':>7}{'both ok':>9}{'both fail':>11}{'differ':>8}")
     for name, schema in schemas().items():
         schema_path = os.path.join(folder, f"{name}.schema.json")
         with open(schema_path, "w") as f:
             json.dump(schema, f)
-        cls = jsonschema.validators.validator_for(schema)
-        cls.check_schema(schema)
-        validator = cls(schema, format_checker=checker)
-        verdicts = fmx_verdicts(binary, schema_path, [p for p, _ in posts])
-        ok = bad = differ = 0
-        for path, value in posts:
-            expected = validator.is_valid(value)
-            got, detail = verdicts.get(path, ("missing", ""))
-            if got == "ok" and expected:
-                ok += 1
-            elif got == "fail" and not expected:
-                bad += 1
-            else:
-                differ += 1
-                if differ <= 5:
-                    why = [e.message for e in validator.iter_errors(value)][:3]
-                    print(f"  DIFFER {name} {os.path.basename(path)}: fmx {got} {detail}; "
-                          f"python {'ok' if expected else why}", file=sys.stderr)
-        failures += differ
-        print(f"{name:<18}{len(posts):>7}{ok:>9}{bad:>11}{differ:>8}")
+        failures += judge_all(binary, schema_path, name, schema, posts)
     return failures
+
+
+def judge_all(binary, fmx_judge, name, schema, posts):
+    """Compares fmx's verdicts (by a schema file or an fmx.toml) with python-jsonschema's
+    (by `schema`) on every post; prints a row and returns the number of disagreements."""
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator = cls(schema, format_checker=FormatChecker(formats=FORMATS))
+    verdicts = fmx_verdicts(binary, fmx_judge, [p for p, _ in posts])
+    ok = bad = differ = 0
+    for path, value in posts:
+        expected = validator.is_valid(value)
+        got, detail = verdicts.get(path, ("missing", ""))
+        if got == "ok" and expected:
+            ok += 1
+        elif got == "fail" and not expected:
+            bad += 1
+        else:
+            differ += 1
+            if differ <= 5:
+                why = [e.message for e in validator.iter_errors(value)][:3]
+                print(f"  DIFFER {name} {os.path.basename(path)}: fmx {got} {detail}; "
+                      f"python {'ok' if expected else why}", file=sys.stderr)
+    print(f"{name:<22}{len(posts):>7}{ok:>9}{bad:>11}{differ:>8}")
+    return differ
 
 
 def main():
@@ -333,10 +439,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or tmp
         os.makedirs(folder, exist_ok=True)
-        posts = generate(rng, args.n, folder)
+        print(f"{'schema':<22}{'posts':>7}{'both ok':>9}{'both fail':>11}{'differ':>8}")
+        posts = generate(rng, args.n, os.path.join(folder, "posts"))
         failures = compare(binary, folder, posts)
+        failures += export_compare(binary, folder, rng, args.n)
     print(f"schema-differential: {failures} disagreement(s) over {args.n} posts x "
-          f"{len(schemas())} schemas")
+          f"{len(schemas())} schemas and {args.n} posts x {len(FIELDS_CONFIGS)} exported configs")
     return 1 if failures else 0
 
 

@@ -6,6 +6,7 @@
 //! `format` is asserted (`date`, `date-time`, `uri`, `email`, and the other formats the
 //! `jsonschema` crate knows); unknown formats such as Astro's `unix-time` are ignored.
 
+pub mod export;
 pub mod json;
 mod message;
 
