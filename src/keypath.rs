@@ -52,7 +52,9 @@ pub enum KeyPathErrorKind {
     NotBare(char),
     #[error("the quoted key opened here is never closed")]
     UnclosedQuote,
-    #[error("unknown escape `\\{0}`: inside quotes write `\\\"`, `\\\\`, `\\n`, `\\r`, `\\t` or `\\u{{HEX}}`")]
+    #[error(
+        "unknown escape `\\{0}`: inside quotes write `\\\"`, `\\\\`, `\\n`, `\\r`, `\\t` or `\\u{{HEX}}`"
+    )]
     BadEscape(char),
     #[error("`\\u{{…}}` needs one to six hex digits naming a character")]
     BadUnicode,
@@ -287,6 +289,9 @@ impl<'a> Parser<'a> {
             let at = self.col;
             match self.bump() {
                 None => return Err(self.error(open, KeyPathErrorKind::UnclosedQuote)),
+                Some('\\') if self.chars.peek().is_none() => {
+                    return Err(self.error(open, KeyPathErrorKind::UnclosedQuote));
+                }
                 Some('"') => break,
                 Some('\\') => key.push(self.escape(at)?),
                 Some(c) => key.push(c),
@@ -301,7 +306,7 @@ impl<'a> Parser<'a> {
     /// The character an escape stands for; `at` is the backslash's column.
     fn escape(&mut self, at: usize) -> Result<char, KeyPathError> {
         match self.bump() {
-            None => Err(self.error(at, KeyPathErrorKind::BadEscape(' '))),
+            None => Err(self.error(at, KeyPathErrorKind::UnclosedQuote)),
             Some('"') => Ok('"'),
             Some('\\') => Ok('\\'),
             Some('n') => Ok('\n'),
@@ -374,7 +379,10 @@ mod tests {
         assert_eq!(keys("params.author"), [key("params"), key("author")]);
         assert_eq!(keys(r#"params."a.b""#), [key("params"), key("a.b")]);
         assert_eq!(keys(r#""""#), [key("")]);
-        assert_eq!(keys("título.date-published"), [key("título"), key("date-published")]);
+        assert_eq!(
+            keys("título.date-published"),
+            [key("título"), key("date-published")]
+        );
         assert_eq!(
             keys("authors[0].name"),
             [key("authors"), Segment::Index(0), key("name")]
@@ -395,6 +403,7 @@ mod tests {
         assert_eq!(err("params.'a.b'"), (8, NotBare('\'')));
         assert_eq!(err("my key"), (3, NotBare(' ')));
         assert_eq!(err(r#"a."b"#), (3, UnclosedQuote));
+        assert_eq!(err(r#"a."b\"#), (3, UnclosedQuote));
         assert_eq!(err(r#"a."b"c"#), (6, Unexpected('c')));
         assert_eq!(err(r#""a\qb""#), (3, BadEscape('q')));
         assert_eq!(err(r#""\u{110000}""#), (2, BadUnicode));
@@ -427,7 +436,10 @@ mod tests {
         let text = "params:\n  a.b: 1\ntags: [x, y, z]\n";
         let parsed = crate::formats::yaml::parse(text, 2, &Default::default()).unwrap();
         let table = parsed.root.value.as_table().unwrap();
-        let found = KeyPath::parse(r#"params."a.b""#).unwrap().resolve(table).unwrap();
+        let found = KeyPath::parse(r#"params."a.b""#)
+            .unwrap()
+            .resolve(table)
+            .unwrap();
         assert_eq!(found.key_pos, Some(Pos::new(3, 3)));
         assert_eq!(found.node.pos, Pos::new(3, 8));
         let item = KeyPath::parse("tags[2]").unwrap().resolve(table).unwrap();

@@ -241,3 +241,9 @@ fn astro_generated_schema_reports_each_mistake_at_its_path() {
         ]
     );
 }
+
+#[test]
+fn a_compiled_schema_is_shared_by_the_checking_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<JsonSchema>();
+}
