@@ -1,4 +1,5 @@
-//! A post's front matter as the JSON a JSON Schema validator sees.
+//! A post's front matter copied into a `serde_json::Value`, as JSON sees it: what
+//! validation errors carry and what the in-place view in [`super::node`] must agree with.
 //!
 //! Tables become objects and arrays arrays, in the same order, so an error's instance path
 //! walks the [`Table`] step for step. Date-times (TOML datetimes, YAML timestamps) become
@@ -17,7 +18,7 @@ pub fn table_to_json(table: &Table) -> Json {
     Json::Object(map)
 }
 
-fn node_to_json(node: &Node) -> Json {
+pub(crate) fn node_to_json(node: &Node) -> Json {
     match &node.value {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
@@ -34,7 +35,7 @@ fn node_to_json(node: &Node) -> Json {
 /// i64 or u64 and is kept exactly. Wider ones can only be a JSON number as an f64 while
 /// serde_json's `arbitrary_precision` is off (it changes every `Number` in the program),
 /// which is also what Python's and JavaScript's validators compare.
-fn int_to_json(value: i128) -> Json {
+pub(crate) fn int_to_json(value: i128) -> Json {
     if let Ok(v) = i64::try_from(value) {
         return Json::Number(v.into());
     }
@@ -46,7 +47,7 @@ fn int_to_json(value: i128) -> Json {
 
 /// JSON has no NaN or infinity: they are handed over as the text YAML writes for them, so
 /// that `type: number` rejects them instead of seeing a number JSON cannot hold.
-fn float_to_json(f: &Float) -> Json {
+pub(crate) fn float_to_json(f: &Float) -> Json {
     match Number::from_f64(f.value) {
         Some(n) => Json::Number(n),
         None if f.value.is_nan() => Json::String(".nan".into()),

@@ -9,10 +9,13 @@
 pub mod export;
 pub mod json;
 mod message;
+pub mod node;
 
 use std::path::{Path, PathBuf};
 
 use jsonschema::Validator;
+
+use self::node::{FmxJson, FmxNode};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 
@@ -42,7 +45,7 @@ pub enum SchemaError {
 #[derive(Debug)]
 pub struct JsonSchema {
     path: PathBuf,
-    validator: Validator,
+    validator: Validator<FmxJson>,
 }
 
 /// Where a violation is to be reported.
@@ -96,7 +99,7 @@ impl JsonSchema {
                 column: e.column(),
                 reason: strip_position(&e.to_string()),
             })?;
-        let validator = jsonschema::options()
+        let validator = jsonschema::options_for::<FmxJson>()
             .should_validate_formats(true)
             .build(&value)
             .map_err(|e| SchemaError::Invalid {
@@ -115,9 +118,8 @@ impl JsonSchema {
 
     /// Every violation of the schema by a post's front matter, in the validator's order.
     pub fn validate(&self, table: &Table) -> Vec<Violation> {
-        let instance = json::table_to_json(table);
         let mut out = Vec::new();
-        for error in self.validator.iter_errors(&instance) {
+        for error in self.validator.iter_errors(FmxNode::Root(table)) {
             let (path, found) = locate(table, error.instance_path().iter());
             violations(&error, table, path, found, &mut out);
         }
@@ -126,7 +128,7 @@ impl JsonSchema {
 
     /// Whether the post passes, without building messages.
     pub fn is_valid(&self, table: &Table) -> bool {
-        self.validator.is_valid(&json::table_to_json(table))
+        self.validator.is_valid(FmxNode::Root(table))
     }
 }
 

@@ -247,3 +247,57 @@ fn a_compiled_schema_is_shared_by_the_checking_threads() {
     fn shared<T: Send + Sync>() {}
     shared::<JsonSchema>();
 }
+
+/// The in-place view of a post (`node::FmxJson`) and its copy as a `serde_json::Value`
+/// (`json::table_to_json`, used for messages) must be the same JSON to every keyword.
+#[test]
+fn the_in_place_view_and_the_json_copy_are_judged_alike() {
+    let schemas = [
+        r#"{"properties": {"n": {"enum": [1, "1", true, null, [1], {"a": 1}]}}}"#,
+        r#"{"properties": {"n": {"type": "integer"}, "s": {"const": "a"}}}"#,
+        r#"{"properties": {"n": {"type": "string", "pattern": "^\\.n"}}}"#,
+        r#"{"properties": {"n": {"multipleOf": 0.5, "maximum": 1e20}}}"#,
+        r#"{"properties": {"l": {"uniqueItems": true, "contains": {"type": "number"}}}}"#,
+        r#"{"propertyNames": {"maxLength": 1}, "minProperties": 2}"#,
+        r#"{"properties": {"d": {"format": "date-time"}, "t": {"type": "object", "const": {"x": 1.0}}}}"#,
+    ];
+    let posts = [
+        "n = 1\nl = [1, 1.0]\nd = 1979-05-27T07:32:00Z\n",
+        "n = 1.0\nl = [1, 2]\nd = 1979-05-27T07:32:00\n",
+        "n = nan\ns = \"a\"\n",
+        "n = inf\nl = [\"a\", \"b\"]\n",
+        "n = \"1\"\nt = { x = 1 }\n",
+        "n = true\nl = [[1], [1]]\n",
+        "n = [1]\nt = { x = 2 }\n",
+        "n = { a = 1 }\n",
+        "n = 170141183460469231731687303715884105727\n",
+        "n = 1.5\ns = \"b\"\nab = 1\n",
+        "n = 1e300\n",
+    ];
+    let mut judged = 0;
+    for schema in schemas {
+        let value: serde_json::Value = serde_json::from_str(schema).unwrap();
+        let copy = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&value)
+            .unwrap();
+        let view = JsonSchema::from_text(Path::new("s.json"), schema).unwrap();
+        for post in posts {
+            let Ok(parsed) = parse(crate::document::Format::Toml, post, 2, &Limits::default())
+            else {
+                continue;
+            };
+            let table = parsed.root.value.as_table().unwrap();
+            let expected = copy.is_valid(&json::table_to_json(table));
+            assert_eq!(view.is_valid(table), expected, "{schema} on {post:?}");
+            assert_eq!(
+                view.validate(table).is_empty(),
+                expected,
+                "{schema} on {post:?}"
+            );
+            judged += 1;
+        }
+    }
+    // TOML refuses only the integer wider than i64.
+    assert_eq!(judged, schemas.len() * (posts.len() - 1));
+}
