@@ -14,10 +14,10 @@ pub mod node;
 use std::path::{Path, PathBuf};
 
 use jsonschema::Validator;
-
-use self::node::{FmxJson, FmxNode};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
+
+use self::node::{FmxJson, FmxNode};
 
 use crate::keypath::{KeyPath, Segment};
 use crate::value::{Node, Pos, Table, Value};
