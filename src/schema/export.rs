@@ -1,0 +1,234 @@
+//! The JSON Schema (2020-12) equivalent to an `fmx.toml` schema, for editors and other
+//! validators; what has no equivalent is named in a `$comment`.
+//!
+//! Each fmx check maps to keywords that accept and reject the same values as JSON sees
+//! them: an optional field left null counts as absent (`anyOf` null), a required field must
+//! not be empty (`not` of null / blank string / empty array / empty table), `url` is a
+//! pattern written to match fmx's own absolute-URL test rather than `format: uri` (which
+//! is stricter), `epoch` is a number between its bounds.
+
+use serde_json::{Map, Value as Json, json};
+
+use crate::check::fields::{DEFAULT_EARLIEST, DEFAULT_LATEST};
+use crate::config::{FieldSpec, FieldType, Schema};
+
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// fmx's absolute URL (`check::fields::is_absolute_url`) as a regex: a scheme, `:`, no
+/// whitespace, and for http(s), ftp and ws(s) `//` then a host that does not start with `:`.
+const URL_PATTERN: &str = concat!(
+    r"^(?:(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp]|[Ww][Ss][Ss]?)://[^/?#:\s]\S*",
+    r"|(?!(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp]|[Ww][Ss][Ss]?):)[A-Za-z][A-Za-z0-9+.-]*:\S+)$"
+);
+
+/// What every export says it leaves out.
+const GAPS: &str = "fmx checks that JSON Schema cannot express: date-in-future (relative to \
+the day of the run); the earliest/latest range of `datetime` fields (JSON Schema has no date \
+comparison); integer versus float by notation (`1.0` is a float to fmx, an integer to JSON \
+Schema); a YAML local date-time versus a string of the same text (JSON sees both as text).";
+
+/// The JSON Schema for `schema`.
+pub fn export(schema: &Schema) -> Json {
+    let mut properties = Map::new();
+    for (name, spec) in &schema.fields {
+        let required = schema.required.contains(name);
+        properties.insert(name.clone(), field(spec, required));
+    }
+    for name in &schema.required {
+        if !properties.contains_key(name) {
+            properties.insert(name.clone(), not_empty());
+        }
+    }
+    let mut out = Map::new();
+    out.insert("$schema".into(), DRAFT_2020_12.into());
+    out.insert("$comment".into(), GAPS.into());
+    out.insert("type".into(), "object".into());
+    out.insert("properties".into(), Json::Object(properties));
+    if !schema.required.is_empty() {
+        out.insert("required".into(), json!(schema.required));
+    }
+    if !schema.allow_unknown_fields {
+        out.insert("additionalProperties".into(), false.into());
+    }
+    Json::Object(out)
+}
+
+/// One field: its checks, then null allowed when optional or non-empty demanded when required.
+fn field(spec: &FieldSpec, required: bool) -> Json {
+    let mut checks = Map::new();
+    if let Some(ty) = spec.ty {
+        type_keywords(ty, spec, &mut checks);
+    }
+    if let Some(min) = spec.min_length {
+        // fmx's min-length counts characters of a string and items of an array.
+        checks.insert("minLength".into(), min.into());
+        checks.insert("minItems".into(), min.into());
+    }
+    if let Some(allowed) = &spec.one_of {
+        let values: Vec<Json> = allowed.iter().map(toml_to_json).collect();
+        checks.insert("enum".into(), Json::Array(values));
+    }
+    let checks = Json::Object(checks);
+    if required {
+        json!({"allOf": [not_empty(), checks]})
+    } else {
+        json!({"anyOf": [{"type": "null"}, checks]})
+    }
+}
+
+fn type_keywords(ty: FieldType, spec: &FieldSpec, out: &mut Map<String, Json>) {
+    let simple = |name: &str| Some(Json::String(name.into()));
+    let json_type = match ty {
+        FieldType::String => simple("string"),
+        FieldType::Integer => simple("integer"),
+        FieldType::Float | FieldType::Number => simple("number"),
+        FieldType::Boolean => simple("boolean"),
+        FieldType::Array => simple("array"),
+        FieldType::Table => simple("object"),
+        FieldType::Url => {
+            out.insert("pattern".into(), URL_PATTERN.into());
+            simple("string")
+        }
+        FieldType::Epoch => {
+            out.insert(
+                "$comment".into(),
+                "fmx also reports milliseconds (date-in-milliseconds) and dates after today".into(),
+            );
+            out.insert(
+                "minimum".into(),
+                spec.earliest.unwrap_or(DEFAULT_EARLIEST).into(),
+            );
+            out.insert(
+                "maximum".into(),
+                spec.latest.unwrap_or(DEFAULT_LATEST).into(),
+            );
+            simple("number")
+        }
+        FieldType::Date => {
+            out.insert("format".into(), "date".into());
+            simple("string")
+        }
+        FieldType::Datetime => {
+            out.insert("$comment".into(), "earliest/latest not expressed".into());
+            out.insert(
+                "anyOf".into(),
+                json!([{"format": "date-time"},
+                       {"pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"}]),
+            );
+            simple("string")
+        }
+        FieldType::Any => None,
+    };
+    if let Some(t) = json_type {
+        out.insert("type".into(), t);
+    }
+}
+
+/// fmx's "empty": null, a blank string, an empty array or an empty table.
+fn not_empty() -> Json {
+    json!({"not": {"anyOf": [
+        {"type": "null"},
+        {"type": "string", "pattern": r"^\s*$"},
+        {"type": "array", "maxItems": 0},
+        {"type": "object", "maxProperties": 0}
+    ]}})
+}
+
+fn toml_to_json(value: &toml::Value) -> Json {
+    match value {
+        toml::Value::String(s) => Json::String(s.clone()),
+        toml::Value::Integer(i) => (*i).into(),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        toml::Value::Boolean(b) => (*b).into(),
+        toml::Value::Datetime(d) => Json::String(d.to_string()),
+        toml::Value::Array(a) => Json::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Json::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::config::Config;
+    use crate::document::Format;
+    use crate::formats::{Limits, parse};
+    use crate::schema::JsonSchema;
+    use crate::value::Pos;
+
+    const CONFIG: &str = r#"required = ["title", "date"]
+allow-unknown-fields = false
+[fields.date]
+type = "epoch"
+[fields.image]
+type = "url"
+[fields.tags]
+min-length = 1
+[fields.category]
+one-of = ["news", 3]
+"#;
+
+    fn schema() -> std::sync::Arc<Schema> {
+        Config::parse(CONFIG, Path::new("fmx.toml"), PathBuf::from("."))
+            .unwrap()
+            .base
+    }
+
+    #[test]
+    fn exports_each_check_as_keywords_and_names_the_gaps() {
+        let out = export(&schema());
+        assert_eq!(out["$schema"], DRAFT_2020_12);
+        assert!(out["$comment"].as_str().unwrap().contains("date-in-future"));
+        assert_eq!(out["required"], json!(["title", "date"]));
+        assert_eq!(out["additionalProperties"], false);
+        let date = &out["properties"]["date"]["allOf"][1];
+        assert_eq!(
+            (date["minimum"].clone(), date["maximum"].clone()),
+            (json!(0), json!(4_102_444_800i64))
+        );
+        assert_eq!(
+            out["properties"]["image"]["anyOf"][0],
+            json!({"type": "null"})
+        );
+        assert_eq!(
+            out["properties"]["category"]["anyOf"][1]["enum"],
+            json!(["news", 3])
+        );
+        // `title` is required with no [fields] entry: it must only be non-empty.
+        assert!(out["properties"]["title"]["not"].is_object());
+    }
+
+    /// fmx's own checks and the exported schema accept and reject the same posts.
+    #[test]
+    fn exported_schema_judges_posts_as_the_fields_do() {
+        let schema = schema();
+        let exported =
+            JsonSchema::from_text(Path::new("x.json"), &export(&schema).to_string()).unwrap();
+        let posts = [
+            ("title: Hi\ndate: 1602377984.5\n", true),
+            ("title: Hi\ndate: 1602377984123\n", false),
+            ("title: \"  \"\ndate: 1\n", false),
+            ("title: Hi\ndate: 1\nimage:\n", true),
+            ("title: Hi\ndate: 1\nimage: https:///x\n", false),
+            ("title: Hi\ndate: 1\nimage: mailto:a@b.org\n", true),
+            ("title: Hi\ndate: 1\ntags: []\n", false),
+            ("title: Hi\ndate: 1\ncategory: 3\n", true),
+            ("title: Hi\ndate: 1\ncategory: sport\n", false),
+            ("title: Hi\ndate: 1\nother: 1\n", false),
+            ("title: Hi\n", false),
+        ];
+        for (text, expected) in posts {
+            let parsed = parse(Format::Yaml, text, 2, &Limits::default()).unwrap();
+            let table = parsed.root.value.as_table().unwrap();
+            let mut fmx = Vec::new();
+            crate::check::fields::check_table(table, &schema, Pos::new(1, 1), i64::MAX, &mut fmx);
+            assert_eq!(fmx.is_empty(), expected, "fmx on {text:?}: {fmx:?}");
+            assert_eq!(exported.is_valid(table), expected, "export on {text:?}");
+        }
+    }
+}
