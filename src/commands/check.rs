@@ -164,6 +164,9 @@ pub fn run(
     {
         return Err(e);
     }
+    if settings.output_format == OutputFormat::Github {
+        crate::report::step_summary::append_from_env(&shown, &summary, status.code(), err)?;
+    }
     if !settings.quiet {
         writeln!(err, "{}", summary_line(&summary))?;
     }

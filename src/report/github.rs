@@ -15,24 +15,24 @@ pub(super) struct Github;
 
 impl Reporter for Github {
     fn report(&self, files: &[FileReport], _: &Summary, out: &mut dyn Write) -> io::Result<()> {
-        for file in files {
-            let path = escape_property(&file.path);
-            for d in &file.diagnostics {
-                let command = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                let title = escape_property(&format!("fmx({})", d.rule));
-                let message = match &d.help {
-                    Some(help) => escape_data(&format!("{}\nhelp: {help}", d.message)),
-                    None => escape_data(&d.message),
-                };
-                writeln!(
-                    out,
-                    "::{command} file={path},line={},col={},title={title}::{message}",
-                    d.line, d.column,
-                )?;
-            }
+        // Most useful first: GitHub shows only a step's first annotations (see step_summary).
+        for (path, d) in super::step_summary::annotation_order(files) {
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let title = escape_property(&format!("fmx({})", d.rule));
+            let message = match &d.help {
+                Some(help) => escape_data(&format!("{}\nhelp: {help}", d.message)),
+                None => escape_data(&d.message),
+            };
+            writeln!(
+                out,
+                "::{command} file={},line={},col={},title={title}::{message}",
+                escape_property(path),
+                d.line,
+                d.column,
+            )?;
         }
         Ok(())
     }

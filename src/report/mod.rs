@@ -8,6 +8,7 @@ mod github;
 mod human;
 mod json;
 mod sarif;
+pub mod step_summary;
 pub mod stream;
 
 use std::io::{self, Write};

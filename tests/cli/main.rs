@@ -6,6 +6,7 @@ mod check;
 mod config;
 mod convert;
 mod corpus;
+mod dist;
 mod faults;
 mod init;
 mod readme;
