@@ -8,9 +8,10 @@
 use serde::Serialize;
 
 use crate::config::FieldType;
-use crate::document::{self, Format, Layout, LineEnding, Split};
+use crate::document::{self, Format, Layout, LineEnding};
 use crate::epoch;
 use crate::formats::{self, Limits, Note};
+use crate::load::{LoadError, Post};
 use crate::value::{DateTime, DateTimeKind, Node, Table, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +82,12 @@ impl Outcome {
         }
     }
 
+    fn refused(mut self, reason: String) -> Self {
+        self.status = Status::Refused;
+        self.reason = Some(reason);
+        self
+    }
+
     /// A unified diff of the front matter, old → new, labelled with `path`; `bytes` is the
     /// input the outcome came from.
     pub fn diff(&self, path: &str, bytes: &[u8]) -> String {
@@ -99,53 +106,12 @@ impl Outcome {
 
 /// Converts the post in `bytes` (the whole file).
 pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
-    let layout = match document::split(bytes, true, opts.limits.max_block_bytes) {
-        Split::Found(l) => l,
-        Split::NoFrontMatter => {
-            return Outcome::new(
-                None,
-                Status::Unchanged,
-                "no front matter: nothing to convert".to_string(),
-            );
-        }
-        Split::Unclosed { format, open_line } => {
-            return Outcome::new(
-                Some(format),
-                Status::Error,
-                format!("the front matter opened at line {open_line} is never closed"),
-            );
-        }
-        Split::TooLarge { format, limit, .. } => {
-            return Outcome::new(
-                Some(format),
-                Status::Error,
-                format!("the front matter is larger than the {limit}-byte limit"),
-            );
-        }
-        Split::NeedMore => {
-            return Outcome::new(None, Status::Error, "internal: incomplete read".to_string());
-        }
+    let post = match Post::load(bytes, &opts.limits) {
+        Ok(post) => post,
+        Err(e) => return load_failed(&e),
     };
-    let from = Some(layout.format);
-    let Ok(text) = std::str::from_utf8(&bytes[layout.content.clone()]) else {
-        return Outcome::new(
-            from,
-            Status::Error,
-            "the front matter is not valid UTF-8".to_string(),
-        );
-    };
-    let parsed = match crate::check::parse_block(&layout, text, &opts.limits) {
-        Ok(p) => p,
-        Err(e) => {
-            let p = e.pos();
-            return Outcome::new(
-                from,
-                Status::Error,
-                format!("line {}, column {}: {e}", p.line, p.col),
-            );
-        }
-    };
-    if let Some(d) = parsed.duplicates.first() {
+    let from = Some(post.layout.format);
+    if let Some(d) = post.duplicates.first() {
         return Outcome::new(
             from,
             Status::Refused,
@@ -155,36 +121,20 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
             ),
         );
     }
-    let Value::Table(original) = parsed.root.value else {
-        return Outcome::new(
-            from,
-            Status::Error,
-            "the front matter is not key/value pairs".to_string(),
-        );
-    };
-
+    let Post { layout, table, .. } = post;
     let mut outcome = Outcome::new(from, Status::Unchanged, None);
     outcome.old_block = layout.open.start..layout.body.start;
-    let mut expected = original;
+    let mut expected = table;
     match transform_dates(&mut expected, opts) {
         Ok(changes) => outcome.changes = changes,
-        Err(reason) => {
-            outcome.status = Status::Refused;
-            outcome.reason = Some(reason);
-            return outcome;
-        }
+        Err(reason) => return outcome.refused(reason),
     }
     if layout.format == opts.to && outcome.changes.is_empty() {
         return outcome;
     }
-
     let emitted = match emit(opts.to, &expected, layout.line_ending) {
         Ok(e) => e,
-        Err(e) => {
-            outcome.status = Status::Refused;
-            outcome.reason = Some(format!("{e}"));
-            return outcome;
-        }
+        Err(e) => return outcome.refused(e.to_string()),
     };
     for note in &emitted.notes {
         outcome.changes.push(note_change(note));
@@ -193,35 +143,10 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
         // JSON has no date-time type; the SPEC accepts that one change, and it is listed.
         strings_for_datetimes(&mut expected);
     }
-    let reread = match formats::parse_back(opts.to, &emitted.text, &opts.limits) {
-        Ok(p) => p,
-        Err(e) => {
-            outcome.status = Status::Refused;
-            outcome.reason = Some(format!("the {} written does not parse back: {e}", opts.to));
-            return outcome;
-        }
-    };
-    let back = match &reread.root.value {
-        Value::Table(t) if reread.duplicates.is_empty() => t,
-        _ => {
-            outcome.status = Status::Refused;
-            outcome.reason = Some(format!(
-                "the {} written does not read back as the same keys",
-                opts.to
-            ));
-            return outcome;
-        }
-    };
-    if let Some(path) = first_difference(&expected, back, "") {
-        outcome.status = Status::Refused;
-        outcome.reason = Some(format!(
-            "`{path}` would read back differently from {}",
-            opts.to
-        ));
-        return outcome;
-    }
-
     let new_bytes = assemble(bytes, &layout, opts.to, &emitted.text);
+    if let Err(reason) = verify(&new_bytes, &layout, bytes, opts.to, &expected, &opts.limits) {
+        return outcome.refused(reason);
+    }
     if new_bytes == bytes {
         return outcome;
     }
@@ -230,6 +155,60 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     outcome.status = Status::Converted;
     outcome.new_bytes = Some(new_bytes);
     outcome
+}
+
+/// The report for a post that does not load: no front matter is nothing to do; anything
+/// else is an error, with the load stage's one message (positioned when inside the block).
+fn load_failed(e: &LoadError) -> Outcome {
+    match e {
+        LoadError::NoFrontMatter => Outcome::new(
+            None,
+            Status::Unchanged,
+            "no front matter: nothing to convert".to_string(),
+        ),
+        LoadError::Block { error, .. } => {
+            let p = error.pos();
+            Outcome::new(
+                e.format(),
+                Status::Error,
+                format!("line {}, column {}: {error}", p.line, p.col),
+            )
+        }
+        _ => Outcome::new(e.format(), Status::Error, e.to_string()),
+    }
+}
+
+/// End to end: the assembled file is loaded exactly as a later run will load it, and must
+/// be a post of the target format holding `expected`, with the same body bytes.
+fn verify(
+    new_bytes: &[u8],
+    layout: &Layout,
+    old_bytes: &[u8],
+    to: Format,
+    expected: &Table,
+    limits: &Limits,
+) -> Result<(), String> {
+    let back = match Post::load(new_bytes, limits) {
+        Ok(post) => post,
+        Err(e) => {
+            return Err(format!(
+                "the {to} written would not read back: {}",
+                e.to_string().trim_end()
+            ));
+        }
+    };
+    if back.layout.format != to || !back.duplicates.is_empty() {
+        return Err(format!(
+            "the {to} written does not read back as the same keys"
+        ));
+    }
+    if back.body(new_bytes) != &old_bytes[layout.body.clone()] {
+        return Err(format!("the {to} written would not keep the body as it is"));
+    }
+    match first_difference(expected, &back.table, "") {
+        Some(path) => Err(format!("`{path}` would read back differently from {to}")),
+        None => Ok(()),
+    }
 }
 
 /// In a CRLF file a TOML multi-line string's raw line breaks would become part of its
@@ -523,16 +502,9 @@ mod tests {
     }
 
     fn read(bytes: &[u8]) -> Table {
-        let Split::Found(layout) = document::split(bytes, true, 1 << 20) else {
-            panic!("a converted post has front matter");
-        };
-        let text = std::str::from_utf8(&bytes[layout.content.clone()]).expect("UTF-8");
-        match crate::check::parse_block(&layout, text, &Limits::default()) {
-            Ok(p) => match p.root.value {
-                Value::Table(t) => t,
-                other => panic!("not a table: {other:?}"),
-            },
-            Err(e) => panic!("does not parse back: {e}"),
+        match Post::load(bytes, &Limits::default()) {
+            Ok(post) => post.table,
+            Err(e) => panic!("does not read back: {e}"),
         }
     }
 

@@ -7,33 +7,70 @@
 
 use std::ops::Range;
 
-use crate::check::{fields, parse_block};
+use crate::check::fields;
 use crate::config::{FieldType, Schema};
-use crate::document::{self, Layout, Split};
+use crate::document::{self, Layout};
+pub use crate::edit::Edit;
+use crate::edit::{self, Edited, Expected};
 use crate::formats::Limits;
+use crate::load::{BlockError, LoadError, Post};
 use crate::rules::Rule;
 use crate::value::{Node, Pos, Table, Value};
 
-/// One replacement of bytes in the file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edit {
-    pub range: Range<usize>,
-    pub replacement: String,
-    pub rule: Rule,
-}
-
 /// The fixed file, or `None` when there is nothing to fix (or no fix survives checking).
-pub struct Fixed {
-    pub bytes: Vec<u8>,
-    pub edits: Vec<Edit>,
-}
+pub type Fixed = Edited;
 
 /// Computes and verifies the fixes for the enabled fixable rules.
 pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
-    let Split::Found(layout) = document::split(bytes, true, limits.max_block_bytes) else {
-        return None;
+    let loaded = Post::load(bytes, limits);
+    let layout = match &loaded {
+        Ok(post) => &post.layout,
+        Err(LoadError::Block {
+            layout,
+            error: BlockError::NotAMapping { .. },
+        }) => layout,
+        Err(_) => return None,
     };
     let on = |rule: Rule| schema.severity(rule).is_some();
+    let mut edits = layout_edits(layout, on);
+    let duplicates = loaded.as_ref().map_or(0, |post| post.duplicates.len());
+    let (expected, found) = match &loaded {
+        Ok(post) => {
+            let mut expected = post.table.clone();
+            if on(Rule::DateNotEpoch) {
+                epoch_edits(bytes, layout, schema, &mut expected, &mut edits)?;
+            }
+            if on(Rule::AmbiguousValue) && layout.format == document::Format::Yaml {
+                quote_edits(bytes, layout, &post.table, &mut edits)?;
+            }
+            (Some(expected), None)
+        }
+        Err(LoadError::Block {
+            error: BlockError::NotAMapping { found, .. },
+            ..
+        }) => (None, Some(found.as_str())),
+        Err(_) => return None,
+    };
+    if edits.is_empty() {
+        return None;
+    }
+    let expect = match (&expected, found) {
+        (Some(table), _) => Expected::Table { table, duplicates },
+        (None, found) => Expected::NotAMapping(found.unwrap_or_default()),
+    };
+    edit::apply(
+        bytes,
+        layout.format,
+        layout.body.clone(),
+        edits,
+        expect,
+        limits,
+    )
+    .ok()
+}
+
+/// The BOM and whitespace after a delimiter: fixes that need no parse.
+fn layout_edits(layout: &Layout, on: impl Fn(Rule) -> bool) -> Vec<Edit> {
     let mut edits = Vec::new();
     if on(Rule::Bom) && layout.bom {
         edits.push(Edit {
@@ -55,93 +92,57 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
             }
         }
     }
-    let text = std::str::from_utf8(&bytes[layout.content.clone()]).ok()?;
-    let parsed = parse_block(&layout, text, limits).ok()?;
-    let Value::Table(table) = &parsed.root.value else {
-        return finish(bytes, &layout, edits, None, limits);
-    };
-    let mut expected = table.clone();
-    if on(Rule::DateNotEpoch) {
-        for (key, spec) in &schema.fields {
-            if spec.ty != Some(FieldType::Epoch) {
-                continue;
-            }
-            let Some(entry) = expected.entries.get_mut(key) else {
-                continue;
-            };
-            let Some(digits) = fields::epoch_fix(&entry.node.value) else {
-                continue;
-            };
-            let Some(range) = value_range(bytes, &layout, &entry.node) else {
-                continue;
-            };
-            edits.push(Edit {
-                range,
-                replacement: digits.clone(),
-                rule: Rule::DateNotEpoch,
-            });
-            entry.node.value = Value::number(&digits)?;
-        }
-    }
-    if on(Rule::AmbiguousValue) && layout.format == document::Format::Yaml {
-        for (node, s, _) in crate::check::ambiguous_strings(&parsed.root) {
-            let Some(start) = offset_of(bytes, &layout, node.pos) else {
-                continue;
-            };
-            if bytes.get(start..start + s.len()) != Some(s.as_bytes()) {
-                continue;
-            }
-            edits.push(Edit {
-                range: start..start + s.len(),
-                replacement: serde_json::to_string(s).ok()?,
-                rule: Rule::AmbiguousValue,
-            });
-        }
-    }
-    finish(bytes, &layout, edits, Some(&expected), limits)
+    edits
 }
 
-fn finish(
+/// Date fields typed `epoch` whose value can be written as epoch seconds; `expected` gets
+/// the new values. `None` when a new value is not a number (never expected).
+fn epoch_edits(
     bytes: &[u8],
     layout: &Layout,
-    mut edits: Vec<Edit>,
-    expected: Option<&Table>,
-    limits: &Limits,
-) -> Option<Fixed> {
-    if edits.is_empty() {
-        return None;
-    }
-    edits.sort_by_key(|e| e.range.start);
-    if edits.windows(2).any(|w| w[0].range.end > w[1].range.start) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    for e in &edits {
-        out.extend_from_slice(&bytes[at..e.range.start]);
-        out.extend_from_slice(e.replacement.as_bytes());
-        at = e.range.end;
-    }
-    out.extend_from_slice(&bytes[at..]);
-
-    // Verify: same body bytes, and the values read back as intended.
-    let Split::Found(new_layout) = document::split(&out, true, limits.max_block_bytes) else {
-        return None;
-    };
-    if out[new_layout.body.clone()] != bytes[layout.body.clone()] {
-        return None;
-    }
-    if let Some(expected) = expected {
-        let text = std::str::from_utf8(&out[new_layout.content.clone()]).ok()?;
-        let reread = parse_block(&new_layout, text, limits).ok()?;
-        let Value::Table(back) = &reread.root.value else {
-            return None;
-        };
-        if !back.same_value(expected) {
-            return None;
+    schema: &Schema,
+    expected: &mut Table,
+    edits: &mut Vec<Edit>,
+) -> Option<()> {
+    for (key, spec) in &schema.fields {
+        if spec.ty != Some(FieldType::Epoch) {
+            continue;
         }
+        let Some(entry) = expected.entries.get_mut(key) else {
+            continue;
+        };
+        let Some(digits) = fields::epoch_fix(&entry.node.value) else {
+            continue;
+        };
+        let Some(range) = value_range(bytes, layout, &entry.node) else {
+            continue;
+        };
+        edits.push(Edit {
+            range,
+            replacement: digits.clone(),
+            rule: Rule::DateNotEpoch,
+        });
+        entry.node.value = Value::number(&digits)?;
     }
-    Some(Fixed { bytes: out, edits })
+    Some(())
+}
+
+/// Quotes the plain YAML strings that YAML 1.1 readers read otherwise.
+fn quote_edits(bytes: &[u8], layout: &Layout, table: &Table, edits: &mut Vec<Edit>) -> Option<()> {
+    for (node, s, _) in crate::check::ambiguous_strings(table) {
+        let Some(start) = offset_of(bytes, layout, node.pos) else {
+            continue;
+        };
+        if bytes.get(start..start + s.len()) != Some(s.as_bytes()) {
+            continue;
+        }
+        edits.push(Edit {
+            range: start..start + s.len(),
+            replacement: serde_json::to_string(s).ok()?,
+            rule: Rule::AmbiguousValue,
+        });
+    }
+    Some(())
 }
 
 /// The byte offset in the file of a position inside the front matter.

@@ -3,6 +3,7 @@
 use crate::config::{FieldSpec, FieldType, Schema};
 use crate::diagnostic::Diagnostic;
 use crate::epoch;
+use crate::load::describe;
 use crate::rules::Rule;
 use crate::value::{DateTimeKind, Node, Pos, Table, Value};
 
@@ -315,29 +316,6 @@ pub fn is_absolute_url(s: &str) -> bool {
             .and_then(|r| r.split(['/', '?', '#']).next())
             .is_some_and(|host| !host.is_empty() && !host.starts_with(':')),
         _ => true,
-    }
-}
-
-/// A value as messages show it: `string "2020-10-10"`, `integer 42`, `local date 2017-11-20`.
-pub fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("boolean {b}"),
-        Value::Int(i) => format!("integer {}", i.value),
-        Value::Float(f) => match f.decimal_text() {
-            Some(t) => format!("float {t}"),
-            None if f.value.is_nan() => "NaN".into(),
-            None if f.value > 0.0 => "infinity".into(),
-            None => "-infinity".into(),
-        },
-        Value::String(s) => {
-            let shown: String = s.chars().take(40).collect();
-            let more = if s.chars().count() > 40 { "…" } else { "" };
-            format!("string {:?}", format!("{shown}{more}"))
-        }
-        Value::DateTime(d) => format!("{} {}", d.kind.name(), d.text),
-        Value::Array(a) => format!("an array of {} items", a.len()),
-        Value::Table(t) => format!("a table of {} keys", t.len()),
     }
 }
 

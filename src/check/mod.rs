@@ -5,16 +5,19 @@
 
 pub mod fields;
 
-use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
 use crate::config::Schema;
 use crate::diagnostic::Diagnostic;
-use crate::document::{self, Format, Layout, LineIndex, Split};
-use crate::formats::{self, Limits, ParseError, Parsed};
+use crate::document::{self, Format, Layout, Split};
+use crate::formats::{self, DuplicateKey, Limits};
+use crate::load::{BlockError, LoadError, Post};
 use crate::rules::Rule;
-use crate::value::{Node, Pos, Style, Value};
+use crate::value::{Node, Pos, Style, Table, Value};
+
+/// Kept where tests and the fuzz target outside `src/` reach for it.
+pub use crate::load::parse_block;
 
 /// The first read; most front matter blocks fit in it.
 const FIRST_READ: usize = 8 * 1024;
@@ -91,145 +94,81 @@ fn run_rules(
     now: i64,
     out: &mut Vec<Diagnostic>,
 ) {
-    let start = Pos::new(1, 1);
     if bytes.starts_with(document::BOM) {
         out.push(
             Diagnostic::new(
                 Rule::Bom,
-                start,
+                Pos::new(1, 1),
                 "the file starts with a UTF-8 byte-order mark",
             )
             .with_help("`fmx check --fix` removes it")
             .fixable(true),
         );
     }
-    let layout = match split {
-        Split::Found(layout) => layout,
-        Split::NoFrontMatter => {
-            out.push(
-                Diagnostic::new(
-                    Rule::NoFrontMatter,
-                    start,
-                    "no front matter: the file does not start with `---`, `+++` or `{`",
-                )
-                .with_help("add a front matter block at the top of the file"),
-            );
-            return;
-        }
-        Split::Unclosed { format, open_line } => {
-            let delim = format.delimiter().unwrap_or("}");
-            out.push(
-                Diagnostic::new(
-                    Rule::UnclosedFrontMatter,
-                    Pos::new(*open_line, 1),
-                    format!("{format} front matter opened here is never closed"),
-                )
-                .with_help(format!(
-                    "add a `{delim}` line after the last front matter line"
-                )),
-            );
-            return;
-        }
-        Split::TooLarge {
-            format,
-            open_line,
-            limit,
-        } => {
-            out.push(Diagnostic::new(
-                Rule::LimitExceeded,
-                Pos::new(*open_line, 1),
-                format!(
-                    "{format} front matter opened here is not closed within {} (the front matter size limit)",
-                    human_bytes(*limit)
-                ),
-            ));
-            return;
-        }
-        Split::NeedMore => return,
+    let loaded = Post::from_split(bytes, split.clone(), limits);
+    let layout = match &loaded {
+        Ok(post) => Some(&post.layout),
+        Err(e) => e.layout(),
     };
-
-    delimiter_whitespace(bytes, layout, out);
-    mixed_line_endings(bytes, layout, out);
-
-    let raw = &bytes[layout.content.clone()];
-    let text = match std::str::from_utf8(raw) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = &raw[..e.valid_up_to()];
-            // `valid` is UTF-8 by construction.
-            let valid = std::str::from_utf8(valid).unwrap_or_default();
-            let pos = LineIndex::new(valid, layout.content_line).pos(valid.len());
-            out.push(
-                Diagnostic::new(
-                    Rule::InvalidEncoding,
-                    pos,
-                    format!(
-                        "the front matter is not valid UTF-8 (byte 0x{:02X})",
-                        raw[e.valid_up_to()]
-                    ),
-                )
-                .with_help("re-save the file as UTF-8"),
-            );
-            return;
-        }
-    };
-    let parsed = match parse_block(layout, text, limits) {
-        Ok(p) => p,
-        Err(e) => {
-            out.push(parse_error(layout.format, &e));
-            return;
-        }
-    };
-    for dup in &parsed.duplicates {
-        out.push(duplicate(&dup.key, dup.pos, dup.first));
+    if let Some(layout) = layout {
+        delimiter_whitespace(bytes, layout, out);
+        mixed_line_endings(bytes, layout, out);
     }
-    let Value::Table(table) = &parsed.root.value else {
-        out.push(Diagnostic::new(
-            Rule::NotAMapping,
-            parsed.root.pos,
-            format!(
-                "the front matter is {}, not key/value pairs",
-                fields::describe(&parsed.root.value)
-            ),
-        ));
-        return;
+    let post = match loaded {
+        Ok(post) => post,
+        Err(LoadError::Incomplete) => return,
+        Err(e) => {
+            out.push(load_diagnostic(&e));
+            return;
+        }
     };
-    fields::check_table(table, schema, layout.open_pos(), now, out);
-    if layout.format == Format::Yaml && schema.severity(Rule::AmbiguousValue).is_some() {
-        ambiguous_values(&parsed.root, out);
+    for dup in &post.duplicates {
+        out.push(duplicate(dup));
+    }
+    fields::check_table(&post.table, schema, post.layout.open_pos(), now, out);
+    if post.layout.format == Format::Yaml && schema.severity(Rule::AmbiguousValue).is_some() {
+        ambiguous_values(&post.table, out);
     }
 }
 
-/// Parses the block of `layout` (whose text is `text`), folding CRLF to LF first.
-pub fn parse_block(layout: &Layout, text: &str, limits: &Limits) -> Result<Parsed, ParseError> {
-    let text: Cow<'_, str> = if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n"))
-    } else {
-        Cow::Borrowed(text)
-    };
-    formats::parse(layout.format, &text, layout.content_line, limits)
-}
-
-fn parse_error(format: Format, e: &ParseError) -> Diagnostic {
-    match e {
-        ParseError::Syntax { pos, message } => Diagnostic::new(
-            Rule::SyntaxError,
-            *pos,
-            format!("invalid {format}: {message}"),
+/// The structural rules: one diagnostic per way a post can fail to load.
+pub fn load_diagnostic(e: &LoadError) -> Diagnostic {
+    let (rule, help) = match e {
+        LoadError::NoFrontMatter => (
+            Rule::NoFrontMatter,
+            Some("add a front matter block at the top of the file".to_string()),
         ),
-        ParseError::Duplicate(d) => duplicate(&d.key, d.pos, d.first),
-        ParseError::Limit { pos, message } => Diagnostic::new(Rule::LimitExceeded, *pos, message),
+        LoadError::Unclosed { format, .. } => (
+            Rule::UnclosedFrontMatter,
+            Some(format!(
+                "add a `{}` line after the last front matter line",
+                format.delimiter().unwrap_or("}")
+            )),
+        ),
+        LoadError::TooLarge { .. } | LoadError::Incomplete => (Rule::LimitExceeded, None),
+        LoadError::Block { error, .. } => match error {
+            BlockError::InvalidEncoding { .. } => (
+                Rule::InvalidEncoding,
+                Some("re-save the file as UTF-8".to_string()),
+            ),
+            BlockError::Syntax { .. } => (Rule::SyntaxError, None),
+            BlockError::Duplicate(d) => return duplicate(d),
+            BlockError::Limit { .. } => (Rule::LimitExceeded, None),
+            BlockError::NotAMapping { .. } => (Rule::NotAMapping, None),
+        },
+    };
+    let d = Diagnostic::new(rule, e.pos(), e.to_string());
+    match help {
+        Some(help) => d.with_help(help),
+        None => d,
     }
 }
 
-fn duplicate(key: &str, pos: Pos, first: Pos) -> Diagnostic {
+fn duplicate(d: &DuplicateKey) -> Diagnostic {
     Diagnostic::new(
         Rule::DuplicateKey,
-        pos,
-        format!(
-            "duplicate key `{key}` (first defined at line {}, column {})",
-            first.line, first.col
-        ),
+        d.pos,
+        BlockError::Duplicate(d.clone()).to_string(),
     )
     .with_help("remove one of them: readers disagree on which one wins")
 }
@@ -287,8 +226,8 @@ fn mixed_line_endings(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) 
     }
 }
 
-fn ambiguous_values(root: &Node, out: &mut Vec<Diagnostic>) {
-    for (node, s, why) in ambiguous_strings(root) {
+fn ambiguous_values(table: &Table, out: &mut Vec<Diagnostic>) {
+    for (node, s, why) in ambiguous_strings(table) {
         out.push(
             Diagnostic::new(Rule::AmbiguousValue, node.pos, why)
                 .with_help(format!("quote it: \"{s}\" (`fmx check --fix` does)"))
@@ -299,9 +238,9 @@ fn ambiguous_values(root: &Node, out: &mut Vec<Diagnostic>) {
 
 /// The plain YAML strings that YAML 1.1 readers read otherwise, with why: what the
 /// `ambiguous-value` rule reports and `--fix` quotes.
-pub fn ambiguous_strings(root: &Node) -> Vec<(&Node, &str, String)> {
+pub fn ambiguous_strings(table: &Table) -> Vec<(&Node, &str, String)> {
     let mut found = Vec::new();
-    let mut stack = vec![root];
+    let mut stack: Vec<&Node> = table.iter().map(|(_, e)| &e.node).collect();
     while let Some(node) = stack.pop() {
         match &node.value {
             Value::Table(t) => stack.extend(t.iter().map(|(_, e)| &e.node)),
@@ -315,14 +254,4 @@ pub fn ambiguous_strings(root: &Node) -> Vec<(&Node, &str, String)> {
         }
     }
     found
-}
-
-fn human_bytes(n: usize) -> String {
-    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
-        format!("{} MiB", n >> 20)
-    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
-        format!("{} KiB", n >> 10)
-    } else {
-        format!("{n} bytes")
-    }
 }

@@ -8,10 +8,10 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 
 use super::ExitStatus;
-use crate::check::{fields::is_absolute_url, parse_block, read_front};
+use crate::check::{fields::is_absolute_url, read_front};
 use crate::config::{self, Config};
-use crate::document::Split;
 use crate::epoch;
+use crate::load::Post;
 use crate::value::{DateTimeKind, Value};
 use crate::walk::{Input, Walker};
 
@@ -119,16 +119,9 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
                 return None;
             };
             let (bytes, split) = read_front(path, &limits).ok()?;
-            let Split::Found(layout) = split else {
-                return None;
-            };
-            let text = std::str::from_utf8(&bytes[layout.content.clone()]).ok()?;
-            let parsed = parse_block(&layout, text, &limits).ok()?;
-            let Value::Table(table) = parsed.root.value else {
-                return None;
-            };
+            let post = Post::from_split(&bytes, split, &limits).ok()?;
             Some(
-                table
+                post.table
                     .iter()
                     .map(|(k, e)| (k.clone(), shape(&e.node.value)))
                     .collect(),

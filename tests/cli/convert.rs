@@ -256,3 +256,66 @@ fn overrides_match_relative_to_the_config_folder_from_a_subfolder() {
         "{text}"
     );
 }
+
+/// A value holding a line that looks like the closing `+++` (issue 11): the emitter wrote it
+/// raw inside a TOML multi-line string, the splitter then closed the block there, and the
+/// converted post no longer parsed. The assembled file is now loaded as the next run will
+/// load it before anything is written: the post is refused and left as it was.
+#[test]
+fn convert_refuses_a_file_whose_new_block_would_close_early() {
+    let sources = [
+        "---\ntitle: T\nnote: \"a\\n+++\\nb\"\n---\nBody\n",
+        "---\ntitle: T\nnote: \"a\\n+++ \\t\\nb\"\n---\nBody\n",
+        "---\ntitle: T\nnote: |\n  a\n  +++\n  b\n---\nBody\n",
+        "---\ntitle: T\nextra:\n  note: \"a\\n+++\\nb\"\n---\nBody\n",
+    ];
+    for source in sources {
+        let dir = tempfile::tempdir().unwrap();
+        let post = dir.path().join("post.md");
+        std::fs::write(&post, source).unwrap();
+        let out = convert_in(dir.path(), &["--to", "toml", "--write", "post.md"]);
+        assert_eq!(out.code, 1, "{source:?}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stdout
+                .contains("post.md: refused: the TOML written would not read back"),
+            "{source:?}: {}",
+            out.stdout
+        );
+        assert_eq!(std::fs::read_to_string(&post).unwrap(), source);
+        let check = run(fmx()
+            .current_dir(dir.path())
+            .args(["check", "--no-config", "post.md"]));
+        assert!(!check.stdout.contains("syntax-error"), "{}", check.stdout);
+    }
+}
+
+/// One message per failure: `check` and `convert` say the same about an unclosed block
+/// (they used to word it differently, and check's "opened here" named no line).
+#[test]
+fn check_and_convert_word_an_unclosed_block_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("post.md"), "\n---\ntitle: T\n").unwrap();
+    let message = "YAML front matter opened at line 2 is never closed";
+    let convert = convert_in(dir.path(), &["--to", "toml", "post.md"]);
+    assert!(
+        convert
+            .stdout
+            .contains(&format!("post.md: error: {message}")),
+        "{}",
+        convert.stdout
+    );
+    let check = run(fmx().current_dir(dir.path()).args([
+        "check",
+        "--no-config",
+        "--color",
+        "never",
+        "post.md",
+    ]));
+    assert!(
+        check.stdout.contains(&format!(
+            "post.md:2:1: error[unclosed-front-matter] {message}"
+        )),
+        "{}",
+        check.stdout
+    );
+}
