@@ -465,3 +465,28 @@ fn completions_load_in_bash_and_the_man_page_renders() {
     );
     assert!(run(fmx().arg("--version")).stdout.starts_with("fmx "));
 }
+
+/// Override `paths` are gitignore patterns, as `exclude` is: `drafts` names the folder and
+/// everything below it (a hand-made glob translation matched only a file named `drafts`).
+#[test]
+fn override_paths_match_a_folder_like_exclude_does() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("fmx.toml"),
+        "required = [\"title\", \"date\"]\n\n[[overrides]]\npaths = [\"drafts\"]\nrequired = [\"title\"]\n",
+    );
+    for folder in ["drafts", "posts"] {
+        std::fs::create_dir(dir.path().join(folder)).unwrap();
+    }
+    write(&dir.path().join("drafts/a.md"), "---\ntitle: Draft\n---\n");
+    write(&dir.path().join("posts/b.md"), "---\ntitle: Post\n---\n");
+    let out = check_in(dir.path(), &["--no-progress", "."]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("posts/b.md:1:1: error[missing-field] required field `date` is missing"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("drafts/a.md"), "{}", out.stdout);
+}
