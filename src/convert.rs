@@ -100,7 +100,7 @@ impl Outcome {
             Some(d) => format!("{d}\n{}{d}\n", self.new_block),
             None => format!("{}\n", self.new_block),
         };
-        diff(path, &old, &new)
+        crate::report::diff::unified(path, &old, &new)
     }
 }
 
@@ -474,15 +474,6 @@ fn node_difference(a: &Node, b: &Node, path: &str) -> Option<String> {
         (va, vb) if va.same_value(vb) => None,
         _ => Some(path.to_string()),
     }
-}
-
-/// A unified diff of the front matter, old → new, labelled with the path.
-pub fn diff(path: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ pub fn run(
     let fixed: usize = results.iter().map(|c| c.fixed).sum();
     for c in &results {
         if !c.diff.is_empty() {
-            match out.write_all(c.diff.as_bytes()) {
+            match crate::report::diff::write(out, &c.diff) {
                 Err(e) if is_broken_pipe(&e) => return Ok(ExitStatus::Failure),
                 other => other?,
             }
@@ -207,7 +207,7 @@ fn check_input(
                     _ => return checked,
                 };
                 if fix == FixMode::Diff {
-                    checked.diff = crate::convert::diff(
+                    checked.diff = crate::report::diff::unified(
                         &display,
                         &String::from_utf8_lossy(&bytes),
                         &String::from_utf8_lossy(&fixed.bytes),

@@ -452,7 +452,7 @@ fn human_file(
     match r.status {
         Status::Converted => {
             if settings.mode == Mode::DryRun {
-                write_diff(out, &r.diff)?;
+                crate::report::diff::write(out, &r.diff)?;
             } else if settings.mode == Mode::Check {
                 writeln!(
                     out,
@@ -485,29 +485,6 @@ fn human_file(
             )?;
         }
         Status::Unchanged => {}
-    }
-    Ok(())
-}
-
-fn write_diff(out: &mut dyn Write, diff: &str) -> std::io::Result<()> {
-    let red = AnsiColor::Red.on_default();
-    let green = AnsiColor::Green.on_default();
-    let cyan = AnsiColor::Cyan.on_default();
-    let bold = Style::new().bold();
-    for line in diff.split_inclusive('\n') {
-        let style = if line.starts_with("+++ b/") || line.starts_with("--- a/") {
-            bold
-        } else if line.starts_with('+') {
-            green
-        } else if line.starts_with('-') {
-            red
-        } else if line.starts_with("@@") {
-            cyan
-        } else {
-            Style::new()
-        };
-        write!(out, "{style}{}{style:#}", line.trim_end_matches('\n'))?;
-        writeln!(out)?;
     }
     Ok(())
 }

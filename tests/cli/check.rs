@@ -420,3 +420,47 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(!doc["runs"][0]["results"].as_array().unwrap().is_empty());
 }
+
+/// `check --diff` prints its diff with the same printer as `convert`'s dry run: coloured
+/// when colour is on (it was always plain), plain when it is off.
+#[test]
+fn check_diff_is_coloured_like_convert_dry_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("post.md"),
+        "---\ntitle: T\ndate: \"1602377984\"\n---\nBody\n",
+    )
+    .unwrap();
+    let diff = |color: &str| {
+        run(fmx().current_dir(dir.path()).args([
+            "check",
+            "--no-config",
+            "--no-progress",
+            "--diff",
+            "--color",
+            color,
+            "post.md",
+        ]))
+    };
+    let coloured = diff("always");
+    assert_eq!(coloured.code, 1, "{}", coloured.stderr);
+    assert!(
+        coloured.stdout.contains("\x1b[32m+date: 1602377984\x1b[0m"),
+        "{:?}",
+        coloured.stdout
+    );
+    assert!(
+        coloured
+            .stdout
+            .contains("\x1b[31m-date: \"1602377984\"\x1b[0m"),
+        "{:?}",
+        coloured.stdout
+    );
+    let plain = diff("never");
+    assert!(
+        plain.stdout.contains("\n+date: 1602377984\n"),
+        "{}",
+        plain.stdout
+    );
+    assert!(!plain.stdout.contains('\x1b'), "{:?}", plain.stdout);
+}
