@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use super::{ConfigChoice, ExitStatus, is_broken_pipe, load_config};
+use super::{CommandError, ConfigChoice, ExitStatus, is_broken_pipe, load_config};
 use crate::check::{check_bytes, read_front, read_front_from};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
@@ -56,24 +56,12 @@ pub fn run(
     stdin: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> std::io::Result<ExitStatus> {
+) -> Result<ExitStatus, CommandError> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
-    let mut config = match load_config(&settings.config, &cwd) {
-        Ok(c) => c,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let mut config = load_config(&settings.config, &cwd)?;
     config.require(&settings.require);
-    let walker = match Walker::for_config(&config, &cwd, &settings.exclude) {
-        Ok(w) => w,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let walker = Walker::for_config(&config, &cwd, &settings.exclude)?;
 
     // Files are checked as the walk finds them, in parallel; only findings are kept, so
     // memory does not grow with the archive. They are sorted by path at the end.
@@ -92,10 +80,7 @@ pub fn run(
         bar.inc(1);
     });
     bar.finish_and_clear();
-    if let Err(e) = visited {
-        writeln!(err, "error: {e}")?;
-        return Ok(ExitStatus::Error);
-    }
+    visited?;
     // Stdin is read on this thread, once.
     if settings.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut bytes = Vec::new();
@@ -162,7 +147,7 @@ pub fn run(
     if let Err(e) = out.flush()
         && !is_broken_pipe(&e)
     {
-        return Err(e);
+        return Err(e.into());
     }
     if !settings.quiet {
         writeln!(err, "{}", summary_line(&summary))?;

@@ -10,7 +10,7 @@ use anstyle::{AnsiColor, Style};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{ConfigChoice, ExitStatus, is_broken_pipe, load_config};
+use super::{CommandError, ConfigChoice, ExitStatus, is_broken_pipe, load_config};
 use crate::config::{Config, FieldType};
 use crate::convert::{Change, ConvertOptions, DatesMode, Status, convert_bytes};
 use crate::document::Format;
@@ -75,30 +75,14 @@ pub fn run(
     settings: &ConvertSettings,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> std::io::Result<ExitStatus> {
+) -> Result<ExitStatus, CommandError> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
-    let config = match load_config(&settings.config, &cwd) {
-        Ok(c) => c,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let config = load_config(&settings.config, &cwd)?;
     if settings.paths.iter().any(|p| p.as_os_str() == "-") {
-        writeln!(
-            err,
-            "error: `fmx convert` works on files; `-` (stdin) is not supported"
-        )?;
-        return Ok(ExitStatus::Error);
+        return Err(CommandError::StdinNotSupported);
     }
-    let walker = match Walker::for_config(&config, &cwd, &settings.exclude) {
-        Ok(w) => w,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let walker = Walker::for_config(&config, &cwd, &settings.exclude)?;
     if settings.mode == Mode::Write {
         crate::progress::stop_on_ctrl_c();
     }
@@ -125,17 +109,10 @@ pub fn run(
         // Every file has output (a diff, a JSON entry), in path order: take the paths a
         // sorted window at a time, convert a chunk at a time in parallel, print it in order
         // and drop it. Only one window of paths is held, however large the archive.
-        let mut windows = match walker.sorted_windows(&settings.paths, SORTED_WINDOW) {
-            Ok(w) => w,
-            Err(e) => {
-                writeln!(err, "error: {e}")?;
-                return Ok(ExitStatus::Error);
-            }
-        };
+        let mut windows = walker.sorted_windows(&settings.paths, SORTED_WINDOW)?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
-            .build()
-            .map_err(std::io::Error::other)?;
+            .build()?;
         let mut bar = None;
         let mut result = Ok(());
         'windows: while !crate::progress::interrupted() {
@@ -195,10 +172,7 @@ pub fn run(
             }
         });
         bar.finish_and_clear();
-        if let Err(e) = visited {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
+        visited?;
         let (t, mut results) = kept.into_inner().unwrap_or_else(|p| p.into_inner());
         totals = t;
         results.sort_by(|a, b| a.path.cmp(&b.path));

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use rayon::prelude::*;
 
-use super::ExitStatus;
+use super::{CommandError, ExitStatus};
 use crate::check::{fields::is_absolute_url, read_front};
 use crate::config::{self, Config};
 use crate::epoch;
@@ -61,19 +61,14 @@ pub fn run(
     settings: &InitSettings,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> std::io::Result<ExitStatus> {
+) -> Result<ExitStatus, CommandError> {
     let text = match &settings.infer {
         None => STARTER.to_string(),
-        Some(paths) => match infer(paths) {
-            Ok((text, summary)) => {
-                writeln!(err, "{summary}")?;
-                text
-            }
-            Err(message) => {
-                writeln!(err, "error: {message}")?;
-                return Ok(ExitStatus::Error);
-            }
-        },
+        Some(paths) => {
+            let (text, summary) = infer(paths)?;
+            writeln!(err, "{summary}")?;
+            text
+        }
     };
     if settings.stdout {
         out.write_all(text.as_bytes())?;
@@ -81,16 +76,11 @@ pub fn run(
     }
     let target = Path::new(config::FILE_NAMES[0]);
     if target.exists() && !settings.force {
-        writeln!(err, "error: {} already exists", target.display())?;
-        writeln!(
-            err,
-            "  help: --force overwrites it; --stdout prints the config instead"
-        )?;
-        return Ok(ExitStatus::Error);
+        return Err(CommandError::ConfigExists(target.to_path_buf()));
     }
     let old = std::fs::read(target).unwrap_or_default();
     if target.exists() {
-        crate::write::replace(target, &old, text.as_bytes()).map_err(std::io::Error::other)?;
+        crate::write::replace(target, &old, text.as_bytes())?;
     } else {
         crate::write::create(target, text.as_bytes())?;
     }
@@ -105,12 +95,11 @@ struct KeyStats {
     shapes: BTreeMap<&'static str, usize>,
 }
 
-fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
-    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+fn infer(paths: &[PathBuf]) -> Result<(String, String), CommandError> {
+    let cwd = std::env::current_dir()?;
     let defaults = Config::defaults(cwd.clone());
-    let walker =
-        Walker::new(&defaults.extensions, &cwd, &[], &cwd, &[]).map_err(|e| e.to_string())?;
-    let inputs = walker.collect(paths, None).map_err(|e| e.to_string())?;
+    let walker = Walker::new(&defaults.extensions, &cwd, &[], &cwd, &[])?;
+    let inputs = walker.collect(paths, None)?;
     let limits = defaults.limits;
     let per_file: Vec<Option<Vec<(String, &'static str)>>> = inputs
         .par_iter()
@@ -130,7 +119,7 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
         .collect();
     let parsed: Vec<_> = per_file.into_iter().flatten().collect();
     if parsed.is_empty() {
-        return Err("no post with readable front matter under the given paths".into());
+        return Err(CommandError::NothingToInfer);
     }
     let mut keys: IndexMap<String, KeyStats> = IndexMap::new();
     for file in &parsed {
