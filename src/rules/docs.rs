@@ -55,7 +55,8 @@ nothing tells you. Often the opening line was lost in an edit or a merge."#,
 Just a body, no front matter.
 
 $ fmx check post.md
-post.md:1:1: error[no-front-matter] no front matter: the file must start with `---`, `+++` or `{`"#,
+post.md:1:1: error[no-front-matter] no front matter: the file does not start with `---`, `+++` or `{`
+  help: add a front matter block at the top of the file"#,
     fix: r#"Add a front matter block at the top of the file. If the folder holds files
 that are not posts (a README, a partial), exclude them with `exclude` in
 `fmx.toml` or `--exclude`, or turn the rule off."#,
@@ -78,7 +79,8 @@ date: 1602377984
 The closing line is missing, so this body is part of the block.
 
 $ fmx check post.md
-post.md:1:1: error[unclosed-front-matter] `---` opens a front matter block that is never closed"#,
+post.md:1:1: error[unclosed-front-matter] YAML front matter opened at line 1 is never closed
+  help: add a `---` line after the last front matter line"#,
     fix: r#"Add the closing line (`---` for YAML, `+++` for TOML) after the last key,
 or close the JSON object."#,
 };
@@ -114,7 +116,7 @@ value (a string, a number) instead of key/value pairs."#,
 ---
 
 $ fmx check post.md
-post.md:1:1: error[not-a-mapping] front matter must be key/value pairs, found a list"#,
+post.md:2:1: error[not-a-mapping] the front matter is an array of 2 items, not key/value pairs"#,
     fix: r#"Write the block as `key: value` lines (YAML), `key = value` lines (TOML) or
 one JSON object."#,
 };
@@ -135,7 +137,8 @@ title: Hello again
 ---
 
 $ fmx check post.md
-post.md:4:1: error[duplicate-key] duplicate key `title` (first at line 2)"#,
+post.md:4:1: error[duplicate-key] duplicate key `title` (first defined at line 2, column 1)
+  help: remove one of them: readers disagree on which one wins"#,
     fix: r#"Keep one of the two entries and delete the other."#,
 };
 
@@ -154,7 +157,8 @@ date: 1602377984
 ---
 
 $ fmx check post.md
-post.md:2:11: error[invalid-encoding] front matter is not valid UTF-8 (byte 0xE9)"#,
+post.md:2:11: error[invalid-encoding] the front matter is not valid UTF-8 (byte 0xE9)
+  help: re-save the file as UTF-8"#,
     fix: r#"Re-encode the file as UTF-8, for example with
 `iconv -f WINDOWS-1252 -t UTF-8 post.md > post.utf8.md`, and check the
 result before replacing the original."#,
@@ -207,7 +211,7 @@ e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
 ---
 
 $ fmx check post.md
-post.md:6:8: error[limit-exceeded] YAML aliases expand to more than 10000 nodes"#,
+post.md:6:8: error[limit-exceeded] alias expansion exceeds 10000 nodes"#,
     fix: r#"Find out how the block got that way. Long text belongs in the body, data
 in a data file; a block of repeated aliases or deep nesting is almost
 never intended."#,
@@ -246,7 +250,7 @@ date: 1602377984
 ---
 
 $ fmx check post.md
-post.md:2:8: error[empty-field] required field `title` is empty"#,
+post.md:2:8: error[empty-field] required field `title` is empty (string "")"#,
     fix: r#"Give the field a value, or remove it from `required` if it may be empty."#,
 };
 
@@ -294,7 +298,8 @@ decription: A short post
 ---
 
 $ fmx check post.md
-post.md:4:1: error[unknown-field] unknown field `decription`"#,
+post.md:4:1: error[unknown-field] field `decription` is not in the schema
+  help: add it under [fields] in fmx.toml, or set allow-unknown-fields = true"#,
     fix: r#"Correct the key's spelling, or declare the field under `[fields]` (with
 `type = "any"` if its type does not matter)."#,
 };
@@ -318,7 +323,7 @@ section: blog
 ---
 
 $ fmx check post.md
-post.md:3:10: error[not-one-of] `section` must be one of "content", "news", found "blog""#,
+post.md:3:10: error[not-one-of] `section` must be one of "content", "news", found string "blog""#,
     fix: r#"Use one of the listed values, or add the new value to `one-of`."#,
 };
 
@@ -341,7 +346,8 @@ image: /images/cover.jpg
 ---
 
 $ fmx check post.md
-post.md:3:8: error[invalid-url] `image` must be an absolute URL, found "/images/cover.jpg""#,
+post.md:3:8: error[invalid-url] `image` must be an absolute URL, found string "/images/cover.jpg"
+  help: write the scheme and host, e.g. https://example.com/image.jpg"#,
     fix: r#"Write the full address (`https://example.com/images/cover.jpg`), or change
 the field's `type` to `string` if relative paths are intended."#,
 };
@@ -361,7 +367,7 @@ title: Hello
 
 $ fmx check post.md
 post.md:2:7: error[date-not-epoch] `date` must be Unix epoch seconds as a number, found string "2020-10-11T00:59:44Z"
-  help: write 1602377984"#,
+  help: write it as `1602377984` (`fmx check --fix` does)"#,
     fix: r#"Write the number of seconds. `fmx check --fix` does it where the string is
 a number (`"1602377984"` becomes `1602377984`) or an RFC 3339 date-time
 with an offset (`"2020-10-11T00:59:44Z"` becomes `1602377984`; fractions
@@ -402,7 +408,7 @@ title: Hello
 ---
 
 $ fmx check post.md
-post.md:2:7: error[date-out-of-range] `date` is 1969-12-31T00:00:00Z, before the earliest allowed date 1970-01-01"#,
+post.md:2:7: error[date-out-of-range] `date` -86400 is 1969-12-31T00:00:00Z, outside 1970-01-01 to 2100-01-01"#,
     fix: r#"Correct the date. If the range is too narrow for the site (an archive of
 older texts, say), widen it:
 
@@ -426,8 +432,8 @@ title: Hello
 ---
 
 $ fmx check post.md
-post.md:2:7: error[date-in-milliseconds] `date` looks like milliseconds: 1602377984430 ms is 2020-10-11T00:59:44.43Z
-  help: in seconds: 1602377984.43"#,
+post.md:2:7: error[date-in-milliseconds] `date` 1602377984430 looks like milliseconds: as seconds it would be 2020-10-11T00:59:44Z
+  help: divide it by 1000: epoch values are in seconds"#,
     fix: r#"Divide the value by 1000 (`1602377984.43`). This is not done
 automatically: the rule's reading is a likely guess, not a certainty, so
 check where the value came from."#,
@@ -447,7 +453,7 @@ title: Hello
 ---
 
 $ fmx check post.md
-post.md:2:7: warning[date-in-future] `date` is 2099-06-01T00:00:00Z, later than now"#,
+post.md:2:7: warning[date-in-future] `date` 4083955200 is 2099-06-01T00:00:00Z, in the future"#,
     fix: r#"Correct the date. If posts are scheduled on purpose, turn the rule off
 (`date-in-future = "off"` under `[rules]`)."#,
 };
@@ -471,8 +477,10 @@ date: 1602377984$
 --- $
 
 $ fmx check post.md
-post.md:1:4: warning[delimiter-whitespace] trailing whitespace after `---`
-post.md:4:4: warning[delimiter-whitespace] trailing whitespace after `---`"#,
+post.md:1:4: warning[delimiter-whitespace] trailing whitespace after the `---` delimiter
+  help: `fmx check --fix` removes it
+post.md:4:4: warning[delimiter-whitespace] trailing whitespace after the `---` delimiter
+  help: `fmx check --fix` removes it"#,
     fix: r#"`fmx check --fix` removes the trailing spaces and tabs from the delimiter
 lines and changes nothing else."#,
 };
@@ -496,7 +504,8 @@ date: 1602377984$
 ---$
 
 $ fmx check post.md
-post.md:1:1: warning[bom] the file starts with a UTF-8 byte-order mark"#,
+post.md:1:1: warning[bom] the file starts with a UTF-8 byte-order mark
+  help: `fmx check --fix` removes it"#,
     fix: r#"`fmx check --fix` removes the three bytes and changes nothing else."#,
 };
 
@@ -516,7 +525,7 @@ date: 1602377984$
 ---^M$
 
 $ fmx check post.md
-post.md:3:17: warning[mixed-line-endings] this line ends with LF, but the front matter's first line ends with CRLF"#,
+post.md:3:1: warning[mixed-line-endings] this line ends in LF, but the front matter opens with CRLF line endings"#,
     fix: r#"Choose one style for the file and convert it with your editor or a tool
 such as `dos2unix` (mind that it converts the body too). A
 `.gitattributes` line such as `*.md text eol=lf` keeps it that way. fmx
@@ -543,12 +552,13 @@ the other, and `time: 10:00` becomes 600."#,
     example: r#"$ cat post.md
 ---
 title: Norway
+date: 1602377984
 country: NO
 ---
 
 $ fmx check post.md
-post.md:3:10: warning[ambiguous-value] `NO` is false in YAML 1.1 and the string "NO" in YAML 1.2
-  help: quote it: "NO""#,
+post.md:4:10: warning[ambiguous-value] `NO` is the string "NO" here, but YAML 1.1 readers (Jekyll, PyYAML) read it as the boolean false
+  help: quote it: "NO" (`fmx check --fix` does)"#,
     fix: r#"Quote the value (`country: "NO"`) so that every reader sees a string;
 `fmx check --fix` does this. If a number or a boolean was meant, write it
 in a form both versions agree on instead: `false`, `10`, `600`,
