@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::config::FieldType;
 use crate::document::{self, Format, Layout, LineEnding};
 use crate::epoch;
-use crate::formats::{self, Limits, Note};
+use crate::formats::{self, DuplicateKey, Limits, Note};
 use crate::load::{LoadError, Post};
 use crate::value::{DateTime, DateTimeKind, Node, Table, Value};
 
@@ -30,6 +30,7 @@ pub struct ConvertOptions {
     pub limits: Limits,
 }
 
+/// How one file came out, as the report names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -39,11 +40,41 @@ pub enum Status {
     Error,
 }
 
+/// What kind of value-level change a conversion makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// A key written after others (TOML wants plain keys before tables).
+    Moved,
+    CommentDropped,
+    DatetimeToString,
+    DateToEpoch,
+    DateToRfc3339,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Moved => "moved",
+            ChangeKind::CommentDropped => "comment-dropped",
+            ChangeKind::DatetimeToString => "datetime-to-string",
+            ChangeKind::DateToEpoch => "date-to-epoch",
+            ChangeKind::DateToRfc3339 => "date-to-rfc3339",
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One value-level change the conversion makes, for the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub key: String,
-    pub kind: &'static str,
+    pub kind: ChangeKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,51 +83,129 @@ pub struct Change {
     pub detail: Option<String>,
 }
 
+/// Why a date field cannot be converted exactly.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("{kind} {text} has no UTC offset, so it names no single instant")]
+    NoOffset { kind: &'static str, text: String },
+    #[error("a {0} is not a date")]
+    NotADate(&'static str),
+    #[error("{0:?} is not an epoch number or an RFC 3339 date-time")]
+    NotEpochOrRfc3339(String),
+    #[error("NaN or infinity is not a date")]
+    NotFinite,
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    #[error(transparent)]
+    Epoch(#[from] epoch::EpochError),
+}
+
+/// Why a post that loads is not converted: lossless or refused.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    #[error("duplicate key `{}` at line {} (first at line {}): readers disagree on which one wins", .0.key, .0.pos.line, .0.first.line)]
+    DuplicateKey(DuplicateKey),
+    #[error("`{key}`: {error}")]
+    Date { key: String, error: DateError },
+    #[error("{0}")]
+    Emit(formats::EmitError),
+    #[error("the {to} written would not read back: {error}")]
+    DoesNotReadBack { to: Format, error: LoadError },
+    #[error("the {0} written does not read back as the same keys")]
+    NotTheSameKeys(Format),
+    #[error("the {0} written would not keep the body as it is")]
+    BodyMoved(Format),
+    #[error("`{path}` would read back differently from {to}")]
+    ValueDiffers { path: String, to: Format },
+}
+
 /// What happened to one file.
 #[derive(Clone, Debug)]
 pub struct Outcome {
+    /// The format the file opened with, when it has front matter.
     pub from: Option<Format>,
-    pub status: Status,
-    pub reason: Option<String>,
+    /// The changes made (or that would have been made), for the report.
     pub changes: Vec<Change>,
-    /// The whole new file, when `status` is `Converted`.
-    pub new_bytes: Option<Vec<u8>>,
+    pub verdict: Verdict,
+}
+
+#[derive(Clone, Debug)]
+pub enum Verdict {
+    /// Already in the wanted form.
+    Unchanged,
+    /// No front matter: nothing to convert (never an error: a folder holds other files).
+    NoFrontMatter,
+    Converted(NewFile),
+    Refused(Refusal),
+    /// The post does not load.
+    Failed(LoadError),
+}
+
+/// A converted file, verified.
+#[derive(Clone, Debug)]
+pub struct NewFile {
+    /// The whole new file.
+    pub bytes: Vec<u8>,
+    pub to: Format,
     /// Where the old front matter stands in the input (delimiters included) and the new
     /// one's text: kept raw, since only a dry run turns them into a diff.
     old_block: std::ops::Range<usize>,
     new_block: String,
-    to: Option<Format>,
 }
 
 impl Outcome {
-    fn new(from: Option<Format>, status: Status, reason: impl Into<Option<String>>) -> Self {
+    fn new(from: Option<Format>, verdict: Verdict) -> Self {
         Outcome {
             from,
-            status,
-            reason: reason.into(),
             changes: Vec::new(),
-            new_bytes: None,
-            old_block: 0..0,
-            new_block: String::new(),
-            to: None,
+            verdict,
         }
     }
 
-    fn refused(mut self, reason: String) -> Self {
-        self.status = Status::Refused;
-        self.reason = Some(reason);
+    fn refused(mut self, reason: Refusal) -> Self {
+        self.verdict = Verdict::Refused(reason);
         self
     }
 
+    pub fn status(&self) -> Status {
+        match self.verdict {
+            Verdict::Unchanged | Verdict::NoFrontMatter => Status::Unchanged,
+            Verdict::Converted(_) => Status::Converted,
+            Verdict::Refused(_) => Status::Refused,
+            Verdict::Failed(_) => Status::Error,
+        }
+    }
+
+    /// The reason the report gives, for every verdict but a plain conversion or no change.
+    pub fn reason(&self) -> Option<String> {
+        match &self.verdict {
+            Verdict::Unchanged | Verdict::Converted(_) => None,
+            Verdict::NoFrontMatter => Some("no front matter: nothing to convert".to_string()),
+            Verdict::Refused(r) => Some(r.to_string()),
+            Verdict::Failed(e @ LoadError::Block { error, .. }) => {
+                let p = e.pos();
+                Some(format!("line {}, column {}: {error}", p.line, p.col))
+            }
+            Verdict::Failed(e) => Some(e.to_string()),
+        }
+    }
+
+    /// The new file's bytes, when the file was converted.
+    pub fn new_bytes(&self) -> Option<&[u8]> {
+        match &self.verdict {
+            Verdict::Converted(new) => Some(&new.bytes),
+            _ => None,
+        }
+    }
+}
+
+impl NewFile {
     /// A unified diff of the front matter, old → new, labelled with `path`; `bytes` is the
     /// input the outcome came from.
     pub fn diff(&self, path: &str, bytes: &[u8]) -> String {
-        let Some(to) = self.to else {
-            return String::new();
-        };
         let old = bytes.get(self.old_block.clone()).unwrap_or_default();
         let old = String::from_utf8_lossy(old).replace("\r\n", "\n");
-        let new = match to.delimiter() {
+        let new = match self.to.delimiter() {
             Some(d) => format!("{d}\n{}{d}\n", self.new_block),
             None => format!("{}\n", self.new_block),
         };
@@ -108,22 +217,14 @@ impl Outcome {
 pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     let post = match Post::load(bytes, &opts.limits) {
         Ok(post) => post,
-        Err(e) => return load_failed(&e),
+        Err(LoadError::NoFrontMatter) => return Outcome::new(None, Verdict::NoFrontMatter),
+        Err(e) => return Outcome::new(e.format(), Verdict::Failed(e)),
     };
-    let from = Some(post.layout.format);
+    let mut outcome = Outcome::new(Some(post.layout.format), Verdict::Unchanged);
     if let Some(d) = post.duplicates.first() {
-        return Outcome::new(
-            from,
-            Status::Refused,
-            format!(
-                "duplicate key `{}` at line {} (first at line {}): readers disagree on which one wins",
-                d.key, d.pos.line, d.first.line
-            ),
-        );
+        return outcome.refused(Refusal::DuplicateKey(d.clone()));
     }
     let Post { layout, table, .. } = post;
-    let mut outcome = Outcome::new(from, Status::Unchanged, None);
-    outcome.old_block = layout.open.start..layout.body.start;
     let mut expected = table;
     match transform_dates(&mut expected, opts) {
         Ok(changes) => outcome.changes = changes,
@@ -134,11 +235,11 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     }
     let emitted = match emit(opts.to, &expected, layout.line_ending) {
         Ok(e) => e,
-        Err(e) => return outcome.refused(e.to_string()),
+        Err(e) => return outcome.refused(Refusal::Emit(e)),
     };
-    for note in &emitted.notes {
-        outcome.changes.push(note_change(note));
-    }
+    outcome
+        .changes
+        .extend(emitted.notes.iter().map(note_change));
     if opts.to == Format::Json {
         // JSON has no date-time type; the SPEC accepts that one change, and it is listed.
         strings_for_datetimes(&mut expected);
@@ -147,35 +248,15 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     if let Err(reason) = verify(&new_bytes, &layout, bytes, opts.to, &expected, &opts.limits) {
         return outcome.refused(reason);
     }
-    if new_bytes == bytes {
-        return outcome;
+    if new_bytes != bytes {
+        outcome.verdict = Verdict::Converted(NewFile {
+            bytes: new_bytes,
+            to: opts.to,
+            old_block: layout.open.start..layout.body.start,
+            new_block: emitted.text,
+        });
     }
-    outcome.new_block = emitted.text;
-    outcome.to = Some(opts.to);
-    outcome.status = Status::Converted;
-    outcome.new_bytes = Some(new_bytes);
     outcome
-}
-
-/// The report for a post that does not load: no front matter is nothing to do; anything
-/// else is an error, with the load stage's one message (positioned when inside the block).
-fn load_failed(e: &LoadError) -> Outcome {
-    match e {
-        LoadError::NoFrontMatter => Outcome::new(
-            None,
-            Status::Unchanged,
-            "no front matter: nothing to convert".to_string(),
-        ),
-        LoadError::Block { error, .. } => {
-            let p = error.pos();
-            Outcome::new(
-                e.format(),
-                Status::Error,
-                format!("line {}, column {}: {error}", p.line, p.col),
-            )
-        }
-        _ => Outcome::new(e.format(), Status::Error, e.to_string()),
-    }
 }
 
 /// End to end: the assembled file is loaded exactly as a later run will load it, and must
@@ -187,26 +268,17 @@ fn verify(
     to: Format,
     expected: &Table,
     limits: &Limits,
-) -> Result<(), String> {
-    let back = match Post::load(new_bytes, limits) {
-        Ok(post) => post,
-        Err(e) => {
-            return Err(format!(
-                "the {to} written would not read back: {}",
-                e.to_string().trim_end()
-            ));
-        }
-    };
+) -> Result<(), Refusal> {
+    let back =
+        Post::load(new_bytes, limits).map_err(|error| Refusal::DoesNotReadBack { to, error })?;
     if back.layout.format != to || !back.duplicates.is_empty() {
-        return Err(format!(
-            "the {to} written does not read back as the same keys"
-        ));
+        return Err(Refusal::NotTheSameKeys(to));
     }
     if back.body(new_bytes) != &old_bytes[layout.body.clone()] {
-        return Err(format!("the {to} written would not keep the body as it is"));
+        return Err(Refusal::BodyMoved(to));
     }
     match first_difference(expected, &back.table, "") {
-        Some(path) => Err(format!("`{path}` would read back differently from {to}")),
+        Some(path) => Err(Refusal::ValueDiffers { path, to }),
         None => Ok(()),
     }
 }
@@ -264,21 +336,21 @@ fn note_change(note: &Note) -> Change {
     match note {
         Note::Moved { key, reason } => Change {
             key: key.clone(),
-            kind: "moved",
+            kind: ChangeKind::Moved,
             from: None,
             to: None,
             detail: Some(reason.clone()),
         },
         Note::DroppedComment { key, text } => Change {
             key: key.clone().unwrap_or_default(),
-            kind: "comment-dropped",
+            kind: ChangeKind::CommentDropped,
             from: Some(format!("#{text}")),
             to: None,
             detail: Some("JSON has no comments".into()),
         },
         Note::DateTimeToString { key, text } => Change {
             key: key.clone(),
-            kind: "datetime-to-string",
+            kind: ChangeKind::DatetimeToString,
             from: Some(text.clone()),
             to: Some(format!("{text:?}")),
             detail: Some("JSON has no date-time type".into()),
@@ -288,7 +360,7 @@ fn note_change(note: &Note) -> Change {
 
 /// Applies `--dates` to the date fields; every change is returned for the report. A date
 /// that cannot be converted exactly refuses the file.
-fn transform_dates(table: &mut Table, opts: &ConvertOptions) -> Result<Vec<Change>, String> {
+fn transform_dates(table: &mut Table, opts: &ConvertOptions) -> Result<Vec<Change>, Refusal> {
     let mut changes = Vec::new();
     if opts.dates == DatesMode::Keep {
         return Ok(changes);
@@ -300,19 +372,21 @@ fn transform_dates(table: &mut Table, opts: &ConvertOptions) -> Result<Vec<Chang
         let node = &mut entry.node;
         let before = shown(&node.value);
         let new = match opts.dates {
-            DatesMode::Epoch => to_epoch(&node.value).map_err(|e| format!("`{key}`: {e}"))?,
-            DatesMode::Rfc3339 => {
-                to_rfc3339(&node.value, opts.to).map_err(|e| format!("`{key}`: {e}"))?
-            }
-            DatesMode::Keep => None,
-        };
+            DatesMode::Epoch => to_epoch(&node.value),
+            DatesMode::Rfc3339 => to_rfc3339(&node.value, opts.to),
+            DatesMode::Keep => Ok(None),
+        }
+        .map_err(|error| Refusal::Date {
+            key: key.clone(),
+            error,
+        })?;
         if let Some(value) = new {
             node.value = value;
             changes.push(Change {
                 key: key.clone(),
                 kind: match opts.dates {
-                    DatesMode::Epoch => "date-to-epoch",
-                    _ => "date-to-rfc3339",
+                    DatesMode::Epoch => ChangeKind::DateToEpoch,
+                    _ => ChangeKind::DateToRfc3339,
                 },
                 from: Some(before),
                 to: Some(shown(&node.value)),
@@ -324,32 +398,32 @@ fn transform_dates(table: &mut Table, opts: &ConvertOptions) -> Result<Vec<Chang
 }
 
 /// `None`: already in the wanted form.
-fn to_epoch(value: &Value) -> Result<Option<Value>, String> {
+fn to_epoch(value: &Value) -> Result<Option<Value>, DateError> {
     let text = match value {
         Value::Int(_) | Value::Float(_) => return Ok(None),
         Value::String(s) => s.as_str(),
         Value::DateTime(d) if d.kind == DateTimeKind::Offset => d.text.as_str(),
         Value::DateTime(d) => {
-            return Err(format!(
-                "{} {} has no UTC offset, so it names no single instant",
-                d.kind.name(),
-                d.text
-            ));
+            return Err(DateError::NoOffset {
+                kind: d.kind.name(),
+                text: d.text.clone(),
+            });
         }
-        other => return Err(format!("a {} is not a date", other.kind_name())),
+        other => return Err(DateError::NotADate(other.kind_name())),
     };
-    let digits = epoch::from_rfc3339(text).map_err(|e| e.to_string())?;
-    Value::number(&digits)
-        .map(Some)
-        .ok_or_else(|| format!("`{digits}` is not a number"))
+    let digits = epoch::from_rfc3339(text)?;
+    match Value::number(&digits) {
+        Some(value) => Ok(Some(value)),
+        None => Err(DateError::NotANumber(digits)),
+    }
 }
 
-fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, String> {
+fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, DateError> {
     let text = match value {
-        Value::Int(i) => epoch::to_rfc3339(&i.value.to_string()).map_err(|e| e.to_string())?,
+        Value::Int(i) => epoch::to_rfc3339(&i.value.to_string())?,
         Value::Float(f) => {
-            let digits = f.decimal_text().ok_or("NaN or infinity is not a date")?;
-            epoch::to_rfc3339(&digits).map_err(|e| e.to_string())?
+            let digits = f.decimal_text().ok_or(DateError::NotFinite)?;
+            epoch::to_rfc3339(&digits)?
         }
         Value::String(s) if epoch::is_rfc3339(s) => {
             if to == Format::Json {
@@ -358,12 +432,8 @@ fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, String> {
             normalise_rfc3339(s)
         }
         Value::DateTime(_) => return Ok(None),
-        Value::String(s) => {
-            return Err(format!(
-                "{s:?} is not an epoch number or an RFC 3339 date-time"
-            ));
-        }
-        other => return Err(format!("a {} is not a date", other.kind_name())),
+        Value::String(s) => return Err(DateError::NotEpochOrRfc3339(s.clone())),
+        other => return Err(DateError::NotADate(other.kind_name())),
     };
     Ok(Some(if to == Format::Json {
         Value::String(text)
@@ -545,9 +615,9 @@ mod tests {
             let mut refused = false;
             for to in [Format::Toml, Format::Json, Format::Yaml] {
                 let outcome = convert_bytes(&bytes, &options(to));
-                match outcome.status {
+                match outcome.status() {
                     Status::Converted => {
-                        let new = outcome.new_bytes.expect("converted bytes");
+                        let new = outcome.new_bytes().expect("converted bytes").to_vec();
                         prop_assert!(new.ends_with(body), "the body moved going to {to}");
                         bytes = new;
                     }
@@ -556,7 +626,7 @@ mod tests {
                         refused = true;
                         break;
                     }
-                    Status::Error => prop_assert!(false, "error going to {to}: {:?}", outcome.reason),
+                    Status::Error => prop_assert!(false, "error going to {to}: {:?}", outcome.reason()),
                 }
             }
             let holds = every_target_holds(&Value::Table(original.clone()));

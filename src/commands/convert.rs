@@ -6,31 +6,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use anstyle::{AnsiColor, Style};
 use rayon::prelude::*;
-use serde::Serialize;
 
 use super::{CommandError, ConfigChoice, ExitStatus, is_broken_pipe, load_config};
 use crate::config::{Config, FieldType};
-use crate::convert::{Change, ConvertOptions, DatesMode, Status, convert_bytes};
+use crate::convert::{ConvertOptions, DatesMode, Status, Verdict, convert_bytes};
 use crate::document::Format;
+use crate::report::convert::{FileResult, Printer, ReportSettings, Totals};
+pub use crate::report::convert::{Mode, ReportFormat};
 use crate::walk::{Input, Walker};
 use crate::write::{Replacement, Snapshot, Writer};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Print the diffs; write nothing.
-    DryRun,
-    Write,
-    /// Write nothing; exit 1 if anything would change.
-    Check,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReportFormat {
-    Human,
-    Json,
-}
 
 #[derive(Clone, Debug)]
 pub struct ConvertSettings {
@@ -46,29 +31,6 @@ pub struct ConvertSettings {
     pub progress: bool,
     /// Flush new files to disk before their renames (the default; `--no-fsync` turns it off).
     pub fsync: bool,
-}
-
-/// One file's line in the report.
-#[derive(Debug, Serialize)]
-struct FileResult {
-    path: String,
-    from: Option<Format>,
-    to: Format,
-    status: Status,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
-    changes: Vec<Change>,
-    #[serde(skip)]
-    diff: String,
-}
-
-#[derive(Debug, Default, Serialize)]
-struct Totals {
-    files: usize,
-    converted: usize,
-    unchanged: usize,
-    refused: usize,
-    errors: usize,
 }
 
 pub fn run(
@@ -103,7 +65,15 @@ pub fn run(
     let writer = Writer::new(settings.fsync);
     let show_progress = settings.progress && !settings.quiet;
     let mut totals = Totals::default();
-    let mut printer = Printer::new(settings, out);
+    let mut printer = Printer::new(
+        ReportSettings {
+            mode: settings.mode,
+            format: settings.output_format,
+            quiet: settings.quiet,
+            to: settings.to,
+        },
+        out,
+    );
 
     let streamed: std::io::Result<()> = if printer.every_file() {
         // Every file has output (a diff, a JSON entry), in path order: take the paths a
@@ -186,26 +156,7 @@ pub fn run(
         other => other?,
     }
     if !settings.quiet {
-        let verb = match settings.mode {
-            Mode::Write => "converted",
-            Mode::DryRun | Mode::Check => "would convert",
-        };
-        let tail = match settings.mode {
-            Mode::DryRun => " (dry run: nothing written; --write applies it)",
-            Mode::Check => " (--check: nothing written)",
-            Mode::Write => "",
-        };
-        writeln!(
-            err,
-            "{verb} {} of {} files to {}: {} unchanged, {} refused, {} errors in {:.2}s{tail}",
-            totals.converted,
-            totals.files,
-            settings.to,
-            totals.unchanged,
-            totals.refused,
-            totals.errors,
-            started.elapsed().as_secs_f64()
-        )?;
+        writeln!(err, "{}", printer.summary_line(&totals, started.elapsed()))?;
     }
     if let Err(e) = &synced {
         writeln!(err, "error: {e}")?;
@@ -225,67 +176,6 @@ pub fn run(
     } else {
         ExitStatus::Success
     })
-}
-
-impl Totals {
-    fn add(&mut self, r: &FileResult) {
-        self.files += 1;
-        match r.status {
-            Status::Converted => self.converted += 1,
-            Status::Unchanged => self.unchanged += 1,
-            Status::Refused => self.refused += 1,
-            Status::Error => self.errors += 1,
-        }
-    }
-}
-
-/// Writes the report as results arrive: human lines and diffs, or one JSON document whose
-/// `files` list is streamed and whose summary comes last.
-struct Printer<'a> {
-    settings: &'a ConvertSettings,
-    out: &'a mut dyn Write,
-    first: bool,
-}
-
-impl<'a> Printer<'a> {
-    fn new(settings: &'a ConvertSettings, out: &'a mut dyn Write) -> Self {
-        Printer {
-            settings,
-            out,
-            first: true,
-        }
-    }
-
-    /// Whether every file produces output (then files are visited in path order).
-    fn every_file(&self) -> bool {
-        self.settings.mode == Mode::DryRun || self.settings.output_format == ReportFormat::Json
-    }
-
-    fn file(&mut self, r: &FileResult) -> std::io::Result<()> {
-        if self.settings.output_format == ReportFormat::Json {
-            let sep = if std::mem::take(&mut self.first) {
-                "{\"version\":1,\"files\":["
-            } else {
-                ","
-            };
-            self.out.write_all(sep.as_bytes())?;
-            serde_json::to_writer(&mut *self.out, r)?;
-            return Ok(());
-        }
-        human_file(self.settings, r, self.out)
-    }
-
-    fn finish(&mut self, totals: &Totals) -> std::io::Result<()> {
-        if self.settings.output_format == ReportFormat::Json {
-            if self.first {
-                self.out.write_all(b"{\"version\":1,\"files\":[")?;
-            }
-            self.out.write_all(b"],\"summary\":")?;
-            serde_json::to_writer(&mut *self.out, totals)?;
-            self.out.write_all(b"}\n")?;
-        }
-        self.out.flush()
-    }
 }
 
 /// Paths held at once by a run that reports every file in order: an archive of up to this
@@ -382,20 +272,21 @@ fn convert_input(
         date_fields: date_fields(config, cwd, Path::new(&path)),
         limits: config.limits,
     };
-    let mut outcome = convert_bytes(bytes, &opts);
-    if settings.mode == Mode::DryRun && outcome.new_bytes.is_some() {
-        result.diff = outcome.diff(&path, bytes);
-    }
+    let outcome = convert_bytes(bytes, &opts);
     result.from = outcome.from;
-    result.status = outcome.status;
-    result.reason = outcome.reason.take();
-    result.changes = std::mem::take(&mut outcome.changes);
-    let write = match outcome.new_bytes {
-        Some(new) if settings.mode == Mode::Write => Some(Pending {
+    result.status = outcome.status();
+    result.reason = outcome.reason();
+    result.changes = outcome.changes;
+    let write = match outcome.verdict {
+        Verdict::Converted(new) if settings.mode == Mode::Write => Some(Pending {
             path: file.clone(),
             snapshot,
-            new,
+            new: new.bytes,
         }),
+        Verdict::Converted(new) if settings.mode == Mode::DryRun => {
+            result.diff = new.diff(&path, bytes);
+            None
+        }
         _ => None,
     };
     (result, write)
@@ -413,65 +304,4 @@ fn date_fields(config: &Config, cwd: &Path, path: &Path) -> Vec<(String, FieldTy
     } else {
         fields
     }
-}
-
-fn human_file(
-    settings: &ConvertSettings,
-    r: &FileResult,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let bold = Style::new().bold();
-    let red = AnsiColor::Red.on_default().bold();
-    let yellow = AnsiColor::Yellow.on_default();
-    match r.status {
-        Status::Converted => {
-            if settings.mode == Mode::DryRun {
-                crate::report::diff::write(out, &r.diff)?;
-            } else if settings.mode == Mode::Check {
-                writeln!(
-                    out,
-                    "{bold}{}{bold:#}: would be converted to {}",
-                    r.path, settings.to
-                )?;
-            }
-            if !settings.quiet {
-                for c in &r.changes {
-                    writeln!(
-                        out,
-                        "{bold}{}{bold:#}: {yellow}note{yellow:#}: {}",
-                        r.path,
-                        describe(c)
-                    )?;
-                }
-            }
-        }
-        Status::Refused | Status::Error => {
-            let word = if r.status == Status::Refused {
-                "refused"
-            } else {
-                "error"
-            };
-            writeln!(
-                out,
-                "{bold}{}{bold:#}: {red}{word}{red:#}: {}",
-                r.path,
-                r.reason.as_deref().unwrap_or("")
-            )?;
-        }
-        Status::Unchanged => {}
-    }
-    Ok(())
-}
-
-fn describe(c: &Change) -> String {
-    let mut s = format!("`{}` {}", c.key, c.kind);
-    if let (Some(from), Some(to)) = (&c.from, &c.to) {
-        s.push_str(&format!(": {from} → {to}"));
-    } else if let Some(from) = &c.from {
-        s.push_str(&format!(": {from}"));
-    }
-    if let Some(d) = &c.detail {
-        s.push_str(&format!(" ({d})"));
-    }
-    s
 }
