@@ -100,6 +100,8 @@ impl Level {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     required: Option<Vec<String>>,
+    /// The order of top-level keys for the `key-order` rule.
+    key_order: Option<Vec<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     allow_unknown_fields: Option<bool>,
     extensions: Option<Vec<String>>,
@@ -158,6 +160,8 @@ pub struct FieldSpec {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
     pub required: Vec<String>,
+    /// Top-level keys in the order the `key-order` rule wants (empty: no order).
+    pub key_order: Vec<String>,
     pub allow_unknown_fields: bool,
     pub fields: IndexMap<String, FieldSpec>,
     severities: Vec<Option<Severity>>,
@@ -190,6 +194,7 @@ impl Schema {
         );
         Schema {
             required: vec!["title".into(), "date".into()],
+            key_order: Vec::new(),
             allow_unknown_fields: true,
             fields,
             severities: Rule::ALL.iter().map(|r| r.default_severity()).collect(),
@@ -293,6 +298,7 @@ impl Config {
         }
         let base = Schema {
             required: raw.required.unwrap_or_default(),
+            key_order: raw.key_order.unwrap_or_default(),
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(true),
             fields,
             severities,

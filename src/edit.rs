@@ -19,6 +19,14 @@ pub struct Edit {
     pub rule: Rule,
 }
 
+/// A diagnostic's repair: its edits, and what they do to the values (for verification).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    /// The top-level keys in their new order, when the edits reorder them.
+    pub reorder: Option<Vec<String>>,
+}
+
 /// What the edited file must read as.
 #[derive(Clone, Copy, Debug)]
 pub enum Expected<'a> {

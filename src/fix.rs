@@ -43,6 +43,7 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
             if on(Rule::AmbiguousValue) && layout.format == document::Format::Yaml {
                 quote_edits(bytes, layout, &post.table, &mut edits)?;
             }
+            unit_edits(bytes, post, schema, &mut expected, &mut edits);
             (Some(expected), None)
         }
         Err(LoadError::Block {
@@ -67,6 +68,31 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
         limits,
     )
     .ok()
+}
+
+/// The fixes the unit rules attach to their diagnostics; `expected` takes what they do to
+/// the values.
+fn unit_edits(
+    bytes: &[u8],
+    post: &Post,
+    schema: &Schema,
+    expected: &mut Table,
+    edits: &mut Vec<Edit>,
+) {
+    let mut found = Vec::new();
+    crate::check::run_units(bytes, post, schema, &mut found);
+    for fix in found.into_iter().filter_map(|d| d.fix) {
+        if let Some(order) = &fix.reorder {
+            let mut entries = std::mem::take(&mut expected.entries);
+            for key in order {
+                if let Some(entry) = entries.shift_remove(key) {
+                    expected.entries.insert(key.clone(), entry);
+                }
+            }
+            expected.entries.extend(entries);
+        }
+        edits.extend(fix.edits);
+    }
 }
 
 /// The BOM and whitespace after a delimiter: fixes that need no parse.

@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{self, Format, Layout, Split};
 use crate::formats::{self, DuplicateKey, Limits};
 use crate::load::{BlockError, LoadError, Post};
-use crate::rules::Rule;
+use crate::rules::{Context, Rule};
 use crate::value::{Node, Pos, Style, Table, Value};
 
 /// Kept where tests and the fuzz target outside `src/` reach for it.
@@ -126,8 +126,25 @@ fn run_rules(
         out.push(duplicate(dup));
     }
     fields::check_table(&post.table, schema, post.layout.open_pos(), now, out);
+    run_units(bytes, &post, schema, out);
     if post.layout.format == Format::Yaml && schema.severity(Rule::AmbiguousValue).is_some() {
         ambiguous_values(&post.table, out);
+    }
+}
+
+/// The rules that are units of their own (page, check and fix in one file), when on.
+pub fn run_units(bytes: &[u8], post: &Post, schema: &Schema, out: &mut Vec<Diagnostic>) {
+    let cx = Context {
+        bytes,
+        post,
+        schema,
+    };
+    for &rule in Rule::ALL {
+        if let Some(unit) = rule.unit()
+            && schema.severity(rule).is_some()
+        {
+            (unit.check)(&cx, out);
+        }
     }
 }
 

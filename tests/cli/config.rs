@@ -490,3 +490,48 @@ fn override_paths_match_a_folder_like_exclude_does() {
     );
     assert!(!out.stdout.contains("drafts/a.md"), "{}", out.stdout);
 }
+
+/// `key-order` (off by default) reports the first key out of the configured order, and
+/// `--fix` moves whole entries, values and comments after them included, body untouched.
+#[test]
+fn key_order_is_reported_and_fixed_in_yaml_and_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("fmx.toml"),
+        "key-order = [\"title\", \"date\", \"tags\"]\n\n[rules]\nkey-order = \"warn\"\n",
+    );
+    let yaml = "---\n# kept on top\ndraft: true\ntags:\n  - a\n  - b\ndate: 1602377984 # when\ntitle: Hello\n---\nBody\n  kept\n";
+    let toml = "+++\ndate = 1602377984\ntitle = \"Hello\"\n+++\nBody\n";
+    let json = "{\n  \"date\": 1602377984,\n  \"title\": \"Hello\"\n}\nBody\n";
+    write(&dir.path().join("a.md"), yaml);
+    write(&dir.path().join("b.md"), toml);
+    write(&dir.path().join("c.md"), json);
+    let out = check_in(dir.path(), &["--no-progress", "a.md", "b.md", "c.md"]);
+    assert_eq!(
+        out.stdout,
+        "a.md:8:1: warning[key-order] `title` should come before `draft`\n  \
+         help: `fmx check --fix` reorders the keys\n\
+         b.md:3:1: warning[key-order] `title` should come before `date`\n  \
+         help: `fmx check --fix` reorders the keys\n\
+         c.md:3:3: warning[key-order] `title` should come before `date`\n"
+    );
+    let fixed = check_in(
+        dir.path(),
+        &["--no-progress", "--fix", "a.md", "b.md", "c.md"],
+    );
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_eq!(
+        read("a.md"),
+        "---\n# kept on top\ntitle: Hello\ndate: 1602377984 # when\ntags:\n  - a\n  - b\ndraft: true\n---\nBody\n  kept\n"
+    );
+    assert_eq!(
+        read("b.md"),
+        "+++\ntitle = \"Hello\"\ndate = 1602377984\n+++\nBody\n"
+    );
+    assert_eq!(read("c.md"), json, "JSON is reported, not reordered");
+    assert_eq!(
+        fixed.stdout,
+        "c.md:3:3: warning[key-order] `title` should come before `date`\n"
+    );
+}

@@ -228,3 +228,31 @@ fn every_explain_example_prints_what_its_page_shows() {
         wrong.join("\n")
     );
 }
+
+/// The README's rule table lists exactly the registry's rules, each with its default.
+#[test]
+fn readme_rule_table_matches_the_registry() {
+    let readme = std::fs::read_to_string(fixtures().join("../README.md")).unwrap();
+    let rows: Vec<(String, String)> = readme
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let name = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            let default = *cells.get(2)?;
+            matches!(default, "error" | "warn" | "off")
+                .then(|| (name.to_string(), default.to_string()))
+        })
+        .collect();
+    let registry: Vec<(String, String)> = fmx::rules::Rule::ALL
+        .iter()
+        .map(|r| {
+            let default = match r.default_severity() {
+                Some(fmx::diagnostic::Severity::Error) => "error",
+                Some(fmx::diagnostic::Severity::Warning) => "warn",
+                None => "off",
+            };
+            (r.name().to_string(), default.to_string())
+        })
+        .collect();
+    assert_eq!(rows, registry);
+}
