@@ -5,11 +5,11 @@
 
 use std::ops::Range;
 
-use crate::document::Format;
+use crate::document::{Format, Layout};
 use crate::formats::Limits;
 use crate::load::{BlockError, LoadError, Post};
 use crate::rules::Rule;
-use crate::value::Table;
+use crate::value::{Pos, Table};
 
 /// One replacement of bytes in the file, and the rule it fixes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +56,23 @@ pub enum EditError {
     BodyChanged,
     #[error("the edited file would read back with different values")]
     ValuesChanged,
+}
+
+/// The byte offset in the file of a position inside the front matter.
+pub fn offset_of(bytes: &[u8], layout: &Layout, pos: Pos) -> Option<usize> {
+    let block = layout.content.clone();
+    let mut line = layout.content_line;
+    let mut start = block.start;
+    while line < pos.line {
+        start += bytes[start..block.end].iter().position(|&b| b == b'\n')? + 1;
+        line += 1;
+    }
+    let text = std::str::from_utf8(&bytes[start..block.end]).ok()?;
+    let skip = text
+        .char_indices()
+        .nth(pos.col.checked_sub(1)? as usize)
+        .map(|(i, _)| i)?;
+    Some(start + skip)
 }
 
 /// Applies `edits` to `bytes` (a post whose format is `format` and whose body is `body`) and

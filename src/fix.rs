@@ -9,13 +9,13 @@ use std::ops::Range;
 
 use crate::check::fields;
 use crate::config::{FieldType, Schema};
-use crate::document::{self, Layout};
+use crate::document::Layout;
 pub use crate::edit::Edit;
 use crate::edit::{self, Edited, Expected};
 use crate::formats::Limits;
 use crate::load::{BlockError, LoadError, Post};
 use crate::rules::Rule;
-use crate::value::{Node, Pos, Table, Value};
+use crate::value::{Node, Table, Value};
 
 /// The fixed file, or `None` when there is nothing to fix (or no fix survives checking).
 pub type Fixed = Edited;
@@ -32,7 +32,7 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
         Err(_) => return None,
     };
     let on = |rule: Rule| schema.severity(rule).is_some();
-    let mut edits = layout_edits(layout, on);
+    let mut edits = Vec::new();
     let duplicates = loaded.as_ref().map_or(0, |post| post.duplicates.len());
     let (expected, found) = match &loaded {
         Ok(post) => {
@@ -40,10 +40,6 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
             if on(Rule::DateNotEpoch) {
                 epoch_edits(bytes, layout, schema, &mut expected, &mut edits)?;
             }
-            if on(Rule::AmbiguousValue) && layout.format == document::Format::Yaml {
-                quote_edits(bytes, layout, &post.table, &mut edits)?;
-            }
-            unit_edits(bytes, post, schema, &mut expected, &mut edits);
             (Some(expected), None)
         }
         Err(LoadError::Block {
@@ -52,6 +48,15 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
         }) => (None, Some(found.as_str())),
         Err(_) => return None,
     };
+    let mut expected = expected;
+    unit_edits(
+        bytes,
+        layout,
+        loaded.as_ref().ok(),
+        schema,
+        expected.as_mut(),
+        &mut edits,
+    );
     if edits.is_empty() {
         return None;
     }
@@ -74,15 +79,16 @@ pub fn fix(bytes: &[u8], schema: &Schema, limits: &Limits) -> Option<Fixed> {
 /// the values.
 fn unit_edits(
     bytes: &[u8],
-    post: &Post,
+    layout: &Layout,
+    post: Option<&Post>,
     schema: &Schema,
-    expected: &mut Table,
+    mut expected: Option<&mut Table>,
     edits: &mut Vec<Edit>,
 ) {
     let mut found = Vec::new();
-    crate::check::run_units(bytes, post, schema, &mut found);
+    crate::check::run_units(bytes, Some(layout), post, schema, &mut found);
     for fix in found.into_iter().filter_map(|d| d.fix) {
-        if let Some(order) = &fix.reorder {
+        if let (Some(order), Some(expected)) = (&fix.reorder, expected.as_deref_mut()) {
             let mut entries = std::mem::take(&mut expected.entries);
             for key in order {
                 if let Some(entry) = entries.shift_remove(key) {
@@ -93,32 +99,6 @@ fn unit_edits(
         }
         edits.extend(fix.edits);
     }
-}
-
-/// The BOM and whitespace after a delimiter: fixes that need no parse.
-fn layout_edits(layout: &Layout, on: impl Fn(Rule) -> bool) -> Vec<Edit> {
-    let mut edits = Vec::new();
-    if on(Rule::Bom) && layout.bom {
-        edits.push(Edit {
-            range: 0..document::BOM.len(),
-            replacement: String::new(),
-            rule: Rule::Bom,
-        });
-    }
-    if on(Rule::DelimiterWhitespace)
-        && let Some(delim) = layout.format.delimiter()
-    {
-        for range in [&layout.open, &layout.close] {
-            if range.len() > delim.len() {
-                edits.push(Edit {
-                    range: range.start + delim.len()..range.end,
-                    replacement: String::new(),
-                    rule: Rule::DelimiterWhitespace,
-                });
-            }
-        }
-    }
-    edits
 }
 
 /// Date fields typed `epoch` whose value can be written as epoch seconds; `expected` gets
@@ -153,45 +133,10 @@ fn epoch_edits(
     Some(())
 }
 
-/// Quotes the plain YAML strings that YAML 1.1 readers read otherwise.
-fn quote_edits(bytes: &[u8], layout: &Layout, table: &Table, edits: &mut Vec<Edit>) -> Option<()> {
-    for (node, s, _) in crate::check::ambiguous_strings(table) {
-        let Some(start) = offset_of(bytes, layout, node.pos) else {
-            continue;
-        };
-        if bytes.get(start..start + s.len()) != Some(s.as_bytes()) {
-            continue;
-        }
-        edits.push(Edit {
-            range: start..start + s.len(),
-            replacement: serde_json::to_string(s).ok()?,
-            rule: Rule::AmbiguousValue,
-        });
-    }
-    Some(())
-}
-
-/// The byte offset in the file of a position inside the front matter.
-fn offset_of(bytes: &[u8], layout: &Layout, pos: Pos) -> Option<usize> {
-    let block = layout.content.clone();
-    let mut line = layout.content_line;
-    let mut start = block.start;
-    while line < pos.line {
-        start += bytes[start..block.end].iter().position(|&b| b == b'\n')? + 1;
-        line += 1;
-    }
-    let text = std::str::from_utf8(&bytes[start..block.end]).ok()?;
-    let skip = text
-        .char_indices()
-        .nth(pos.col.checked_sub(1)? as usize)
-        .map(|(i, _)| i)?;
-    Some(start + skip)
-}
-
 /// The bytes a single-line scalar value occupies: a quoted string to its closing quote, a
 /// bare value to the end of its line (before a comment).
 fn value_range(bytes: &[u8], layout: &Layout, node: &Node) -> Option<Range<usize>> {
-    let start = offset_of(bytes, layout, node.pos)?;
+    let start = edit::offset_of(bytes, layout, node.pos)?;
     let rest = &bytes[start..layout.content.end];
     let line_end = rest
         .iter()

@@ -10,11 +10,11 @@ use std::path::Path;
 
 use crate::config::Schema;
 use crate::diagnostic::Diagnostic;
-use crate::document::{self, Format, Layout, Split};
-use crate::formats::{self, DuplicateKey, Limits};
+use crate::document::{self, Layout, Split};
+use crate::formats::{DuplicateKey, Limits};
 use crate::load::{BlockError, LoadError, Post};
 use crate::rules::{Context, Rule};
-use crate::value::{Node, Pos, Style, Table, Value};
+use crate::value::Pos;
 
 /// Kept where tests and the fuzz target outside `src/` reach for it.
 pub use crate::load::parse_block;
@@ -94,24 +94,13 @@ fn run_rules(
     now: i64,
     out: &mut Vec<Diagnostic>,
 ) {
-    if bytes.starts_with(document::BOM) {
-        out.push(
-            Diagnostic::new(
-                Rule::Bom,
-                Pos::new(1, 1),
-                "the file starts with a UTF-8 byte-order mark",
-            )
-            .with_help("`fmx check --fix` removes it")
-            .fixable(true),
-        );
-    }
     let loaded = Post::from_split(bytes, split.clone(), limits);
     let layout = match &loaded {
         Ok(post) => Some(&post.layout),
         Err(e) => e.layout(),
     };
+    run_units(bytes, layout, loaded.as_ref().ok(), schema, out);
     if let Some(layout) = layout {
-        delimiter_whitespace(bytes, layout, out);
         mixed_line_endings(bytes, layout, out);
     }
     let post = match loaded {
@@ -126,16 +115,20 @@ fn run_rules(
         out.push(duplicate(dup));
     }
     fields::check_table(&post.table, schema, post.layout.open_pos(), now, out);
-    run_units(bytes, &post, schema, out);
-    if post.layout.format == Format::Yaml && schema.severity(Rule::AmbiguousValue).is_some() {
-        ambiguous_values(&post.table, out);
-    }
 }
 
 /// The rules that are units of their own (page, check and fix in one file), when on.
-pub fn run_units(bytes: &[u8], post: &Post, schema: &Schema, out: &mut Vec<Diagnostic>) {
+/// `layout` is there when a block was found, `post` when it also loaded.
+pub fn run_units(
+    bytes: &[u8],
+    layout: Option<&Layout>,
+    post: Option<&Post>,
+    schema: &Schema,
+    out: &mut Vec<Diagnostic>,
+) {
     let cx = Context {
         bytes,
+        layout,
         post,
         schema,
     };
@@ -190,32 +183,6 @@ fn duplicate(d: &DuplicateKey) -> Diagnostic {
     .with_help("remove one of them: readers disagree on which one wins")
 }
 
-fn delimiter_whitespace(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) {
-    let Some(delim) = layout.format.delimiter() else {
-        return;
-    };
-    for (range, line) in [
-        (&layout.open, layout.open_line),
-        (&layout.close, layout.close_line),
-    ] {
-        let text = &bytes[range.clone()];
-        if text.len() > delim.len() {
-            out.push(
-                Diagnostic::new(
-                    Rule::DelimiterWhitespace,
-                    Pos::new(line, delim.len() as u32 + 1),
-                    format!(
-                        "trailing whitespace after the `{}` delimiter",
-                        &String::from_utf8_lossy(&text[..delim.len()])
-                    ),
-                )
-                .with_help("`fmx check --fix` removes it")
-                .fixable(true),
-            );
-        }
-    }
-}
-
 /// LF and CRLF in one block, its delimiter lines included; reported at the first line whose
 /// ending differs from the opening line's.
 fn mixed_line_endings(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) {
@@ -241,34 +208,4 @@ fn mixed_line_endings(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) 
         }
         line += 1;
     }
-}
-
-fn ambiguous_values(table: &Table, out: &mut Vec<Diagnostic>) {
-    for (node, s, why) in ambiguous_strings(table) {
-        out.push(
-            Diagnostic::new(Rule::AmbiguousValue, node.pos, why)
-                .with_help(format!("quote it: \"{s}\" (`fmx check --fix` does)"))
-                .fixable(true),
-        );
-    }
-}
-
-/// The plain YAML strings that YAML 1.1 readers read otherwise, with why: what the
-/// `ambiguous-value` rule reports and `--fix` quotes.
-pub fn ambiguous_strings(table: &Table) -> Vec<(&Node, &str, String)> {
-    let mut found = Vec::new();
-    let mut stack: Vec<&Node> = table.iter().map(|(_, e)| &e.node).collect();
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            Value::Table(t) => stack.extend(t.iter().map(|(_, e)| &e.node)),
-            Value::Array(a) => stack.extend(a.iter()),
-            Value::String(s) if node.style == Style::Plain => {
-                if let Some(why) = formats::yaml::lint_ambiguity(s) {
-                    found.push((node, s.as_str(), why));
-                }
-            }
-            _ => {}
-        }
-    }
-    found
 }

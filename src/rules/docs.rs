@@ -32,10 +32,7 @@ pub(super) fn doc(rule: Rule) -> &'static RuleDoc {
         Rule::DateOutOfRange => &DATE_OUT_OF_RANGE,
         Rule::DateInMilliseconds => &DATE_IN_MILLISECONDS,
         Rule::DateInFuture => &DATE_IN_FUTURE,
-        Rule::DelimiterWhitespace => &DELIMITER_WHITESPACE,
-        Rule::Bom => &BOM,
         Rule::MixedLineEndings => &MIXED_LINE_ENDINGS,
-        Rule::AmbiguousValue => &AMBIGUOUS_VALUE,
         // A unit's page is in its file; the replay of every example finds a missing one.
         _ => &NO_PAGE,
     }
@@ -468,57 +465,6 @@ post.md:2:7: warning[date-in-future] `date` 4083955200 is 2099-06-01T00:00:00Z, 
 (`date-in-future = "off"` under `[rules]`)."#,
 };
 
-static DELIMITER_WHITESPACE: RuleDoc = RuleDoc {
-    what: r#"Spaces or tabs after the delimiter on the opening or the closing line:
-`--- ` instead of `---`. Off by default."#,
-    why: r#"fmx reads such delimiters, and archives are full of them (editors and
-exporters leave them), which is why the rule is off by default. But not
-every reader accepts them: one that compares the line with `---` exactly
-sees no front matter at all. The whitespace is also invisible in most
-editors, so the problem is hard to spot."#,
-    example: r#"$ cat fmx.toml
-[rules]
-delimiter-whitespace = "warn"
-
-$ cat -A post.md
---- $
-title: Hello$
-date: 1602377984$
---- $
-
-$ fmx check post.md
-post.md:1:4: warning[delimiter-whitespace] trailing whitespace after the `---` delimiter
-  help: `fmx check --fix` removes it
-post.md:4:4: warning[delimiter-whitespace] trailing whitespace after the `---` delimiter
-  help: `fmx check --fix` removes it"#,
-    fix: r#"`fmx check --fix` removes the trailing spaces and tabs from the delimiter
-lines and changes nothing else."#,
-};
-
-static BOM: RuleDoc = RuleDoc {
-    what: r#"A UTF-8 byte-order mark (the bytes EF BB BF) at the start of the file.
-fmx accepts it and keeps it. Off by default."#,
-    why: r#"UTF-8 has no byte order, so the mark carries no information, and some
-editors on Windows add it without saying so. A tool that checks whether a
-file starts with `---` byte for byte (a shell script, some generators)
-does not see the front matter behind it, and the mark is invisible in
-most editors."#,
-    example: r#"$ cat fmx.toml
-[rules]
-bom = "warn"
-
-$ cat -A post.md
-M-oM-;M-?---$
-title: Hello$
-date: 1602377984$
----$
-
-$ fmx check post.md
-post.md:1:1: warning[bom] the file starts with a UTF-8 byte-order mark
-  help: `fmx check --fix` removes it"#,
-    fix: r#"`fmx check --fix` removes the three bytes and changes nothing else."#,
-};
-
 static MIXED_LINE_ENDINGS: RuleDoc = RuleDoc {
     what: r#"A front matter block, its delimiter lines included, in which some lines
 end with LF and others with CRLF. The diagnostic points at the first line
@@ -543,40 +489,6 @@ does not fix this itself: which style is right is a choice for the
 project."#,
 };
 
-static AMBIGUOUS_VALUE: RuleDoc = RuleDoc {
-    what: r#"A plain (unquoted) YAML scalar that YAML 1.1 readers and YAML 1.2 readers
-read as different values. For example:
-- `yes`, `no`, `on`, `off`, `y`, `n` in any of their spellings (`Yes`,
-  `NO`, `On`, ...): booleans in YAML 1.1, strings in YAML 1.2;
-- `012`: the octal number 10 in YAML 1.1, the integer 12 in YAML 1.2;
-- `10:00`: the base-60 number 600 in YAML 1.1, a string in YAML 1.2;
-- `1e5`: a string in YAML 1.1 (it wants a dot and a signed exponent),
-  the float 100000 in YAML 1.2;
-- `1_000`, `0b101`: numbers in YAML 1.1, strings in YAML 1.2; `0o12`:
-  a number in YAML 1.2, a string in YAML 1.1."#,
-    why: r#"Generators read front matter with both kinds of parser: Jekyll (Ruby's
-Psych) and PyYAML follow YAML 1.1, newer libraries follow YAML 1.2. The
-same post then means different things on different sites or after a
-change of tool: `country: NO` is the country code in one and `false` in
-the other, and `time: 10:00` becomes 600."#,
-    example: r#"$ cat post.md
----
-title: Norway
-date: 1602377984
-country: NO
----
-
-$ fmx check post.md
-post.md:4:10: warning[ambiguous-value] `NO` is the string "NO" here, but YAML 1.1 readers (Jekyll, PyYAML) read it as the boolean false
-  help: quote it: "NO" (`fmx check --fix` does)"#,
-    fix: r#"Quote the value (`country: "NO"`) so that every reader sees a string;
-`fmx check --fix` does this. If a number or a boolean was meant, write it
-in a form both versions agree on instead: `false`, `10`, `600`,
-`1.0e+5`. `fmx convert` quotes such strings in the YAML it writes."#,
-};
-
-/// The page `fmx explain RULE` prints: a title line, the summary, then the sections
-/// What it checks / Why / Example / Fix, each indented by two spaces.
 pub fn render(rule: Rule) -> String {
     let doc = rule.doc();
     let mut out = format!(

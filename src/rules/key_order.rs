@@ -41,15 +41,18 @@ before the file is replaced. Reorder JSON front matter by hand."#,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(wanted) = wanted_order(cx.post, &cx.schema.key_order) else {
+    let Some(post) = cx.post else {
         return;
     };
-    let keys: Vec<&String> = cx.post.table.entries.keys().collect();
+    let Some(wanted) = wanted_order(post, &cx.schema.key_order) else {
+        return;
+    };
+    let keys: Vec<&String> = post.table.entries.keys().collect();
     let Some(i) = (0..keys.len()).find(|&i| *keys[i] != wanted[i]) else {
         return;
     };
     let misplaced = &wanted[i];
-    let Some(entry) = cx.post.table.get(misplaced) else {
+    let Some(entry) = post.table.get(misplaced) else {
         return;
     };
     let d = Diagnostic::new(
@@ -57,7 +60,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         entry.key_pos,
         format!("`{misplaced}` should come before `{}`", keys[i]),
     );
-    out.push(match reorder_edit(cx.bytes, cx.post, &wanted) {
+    out.push(match reorder_edit(cx.bytes, post, &wanted) {
         Some(edit) => d
             .with_help("`fmx check --fix` reorders the keys")
             .with_fix(Fix {

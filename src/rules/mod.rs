@@ -1,5 +1,8 @@
 //! The rule registry: every check's stable name, default severity, fixability and docs.
 
+mod ambiguous_value;
+mod bom;
+mod delimiter_whitespace;
 mod docs;
 mod key_order;
 pub use docs::{render, render_list, render_markdown};
@@ -8,6 +11,7 @@ use serde::{Serialize, Serializer};
 
 use crate::config::Schema;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Layout;
 use crate::load::Post;
 
 macro_rules! rules {
@@ -79,10 +83,10 @@ rules! {
     DateOutOfRange => "date-out-of-range", ERROR, false, ["front-matter", "schema", "dates"], "a date before `earliest` or after `latest`";
     DateInMilliseconds => "date-in-milliseconds", ERROR, false, ["front-matter", "schema", "dates"], "an epoch value that looks like milliseconds";
     DateInFuture => "date-in-future", WARN, false, ["front-matter", "schema", "dates"], "a date later than now";
-    DelimiterWhitespace => "delimiter-whitespace", OFF, true, ["front-matter", "style"], "trailing spaces or tabs on a delimiter line";
-    Bom => "bom", OFF, true, ["front-matter", "style"], "a UTF-8 byte-order mark";
+    DelimiterWhitespace => "delimiter-whitespace", OFF, true, ["front-matter", "style"], "trailing spaces or tabs on a delimiter line", unit = delimiter_whitespace::UNIT;
+    Bom => "bom", OFF, true, ["front-matter", "style"], "a UTF-8 byte-order mark", unit = bom::UNIT;
     MixedLineEndings => "mixed-line-endings", WARN, false, ["front-matter", "style"], "LF and CRLF in one front matter block";
-    AmbiguousValue => "ambiguous-value", WARN, true, ["front-matter", "yaml", "portability"], "a YAML plain scalar that YAML 1.1 and 1.2 readers read differently";
+    AmbiguousValue => "ambiguous-value", WARN, true, ["front-matter", "yaml", "portability"], "a YAML plain scalar that YAML 1.1 and 1.2 readers read differently", unit = ambiguous_value::UNIT;
     KeyOrder => "key-order", OFF, true, ["front-matter", "style"], "top-level keys not in the order `key-order` gives", unit = key_order::UNIT;
 }
 
@@ -93,10 +97,12 @@ pub struct Unit {
     pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
 }
 
-/// What a unit's check sees: a post that loaded, its bytes, and the file's schema.
+/// What a unit's check sees: the file's bytes (as far as they were read), its front matter
+/// layout when a block was found, the post when it also loaded, and the file's schema.
 pub struct Context<'a> {
     pub bytes: &'a [u8],
-    pub post: &'a Post,
+    pub layout: Option<&'a Layout>,
+    pub post: Option<&'a Post>,
     pub schema: &'a Schema,
 }
 
