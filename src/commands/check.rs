@@ -103,6 +103,18 @@ pub fn run(
     }
     let mut results = kept.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by(|a, b| a.path.cmp(&b.path));
+    summarise(settings, results, files.into_inner(), started, out, err)
+}
+
+/// Prints the diffs, the report and the summary line; the exit status.
+fn summarise(
+    settings: &CheckSettings,
+    results: Vec<Checked>,
+    files: usize,
+    started: Instant,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, CommandError> {
     let fixed: usize = results.iter().map(|c| c.fixed).sum();
     for c in &results {
         if !c.diff.is_empty() {
@@ -115,7 +127,7 @@ pub fn run(
     let reports: Vec<FileReport> = results.into_iter().filter_map(|c| c.report).collect();
 
     let summary = Summary {
-        files: files.into_inner(),
+        files,
         files_with_problems: reports.len(),
         errors: reports.iter().map(|r| r.count(Severity::Error)).sum(),
         warnings: reports.iter().map(|r| r.count(Severity::Warning)).sum(),
@@ -187,36 +199,22 @@ fn check_input(
                 && diagnostics.iter().any(|d| d.fixable)
                 && let Some(fixed) = crate::fix::fix(&bytes, &schema, &config.limits)
             {
-                let path = match input {
-                    Input::File { path, .. } => path,
-                    _ => return checked,
+                let Input::File { path, .. } = input else {
+                    return checked;
                 };
-                if fix == FixMode::Diff {
-                    checked.diff = crate::report::diff::unified(
-                        &display,
-                        &String::from_utf8_lossy(&bytes),
-                        &String::from_utf8_lossy(&fixed.bytes),
-                    );
-                    checked.fixed = fixed.edits.len();
-                } else {
-                    match crate::write::replace(path, &bytes, &fixed.bytes) {
-                        Ok(()) => {
-                            checked.fixed = fixed.edits.len();
-                            let split = crate::document::split(
-                                &fixed.bytes,
-                                true,
-                                config.limits.max_block_bytes,
-                            );
-                            diagnostics =
-                                check_bytes(&fixed.bytes, &split, &schema, &config.limits, now);
-                        }
-                        Err(e) => diagnostics.push(Diagnostic::new(
-                            Rule::UnreadableFile,
-                            Pos::new(1, 1),
-                            format!("cannot write the fixes: {e}"),
-                        )),
-                    }
-                }
+                let recheck = |bytes: &[u8]| {
+                    let split = crate::document::split(bytes, true, config.limits.max_block_bytes);
+                    check_bytes(bytes, &split, &schema, &config.limits, now)
+                };
+                apply_fix(
+                    path,
+                    &bytes,
+                    &fixed,
+                    fix,
+                    &mut checked,
+                    &mut diagnostics,
+                    recheck,
+                );
             }
             diagnostics
         }
@@ -227,6 +225,39 @@ fn check_input(
         diagnostics,
     });
     checked
+}
+
+/// `--diff`: the fixes as a diff; `--fix`: written, then the file checked again (what is
+/// left is reported). A failed write is reported on the file.
+fn apply_fix(
+    path: &Path,
+    bytes: &[u8],
+    fixed: &crate::fix::Fixed,
+    fix: FixMode,
+    checked: &mut Checked,
+    diagnostics: &mut Vec<Diagnostic>,
+    recheck: impl Fn(&[u8]) -> Vec<Diagnostic>,
+) {
+    if fix == FixMode::Diff {
+        checked.diff = crate::report::diff::unified(
+            &checked.path,
+            &String::from_utf8_lossy(bytes),
+            &String::from_utf8_lossy(&fixed.bytes),
+        );
+        checked.fixed = fixed.edits.len();
+        return;
+    }
+    match crate::write::replace(path, bytes, &fixed.bytes) {
+        Ok(()) => {
+            checked.fixed = fixed.edits.len();
+            *diagnostics = recheck(&fixed.bytes);
+        }
+        Err(e) => diagnostics.push(Diagnostic::new(
+            Rule::UnreadableFile,
+            Pos::new(1, 1),
+            format!("cannot write the fixes: {e}"),
+        )),
+    }
 }
 
 fn unreadable(e: &std::io::Error) -> Diagnostic {

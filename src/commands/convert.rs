@@ -48,23 +48,7 @@ pub fn run(
     if settings.mode == Mode::Write {
         crate::progress::stop_on_ctrl_c();
     }
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    // A durable write waits on the disk once per batch: one more batch in flight per core
-    // keeps the CPU busy meanwhile.
-    let io_bound = settings.mode == Mode::Write && settings.fsync;
-    let threads = settings
-        .jobs
-        .unwrap_or(if io_bound { cores * 2 } else { cores });
-    // Each file of a batch holds an open temporary file until the batch is renamed: about
-    // 512 in all, whatever the thread count, is far below the usual limit of 1024.
-    let batch = if settings.mode == Mode::Write {
-        (512 / threads.max(1)).clamp(1, 64)
-    } else {
-        4
-    };
-    let writer = Writer::new(settings.fsync);
-    let show_progress = settings.progress && !settings.quiet;
-    let mut totals = Totals::default();
+    let plan = Plan::new(settings, &config, &cwd);
     let mut printer = Printer::new(
         ReportSettings {
             mode: settings.mode,
@@ -74,84 +58,14 @@ pub fn run(
         },
         out,
     );
-
-    let streamed: std::io::Result<()> = if printer.every_file() {
-        // Every file has output (a diff, a JSON entry), in path order: take the paths a
-        // sorted window at a time, convert a chunk at a time in parallel, print it in order
-        // and drop it. Only one window of paths is held, however large the archive.
-        let mut windows = walker.sorted_windows(&settings.paths, SORTED_WINDOW)?;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()?;
-        let mut bar = None;
-        let mut result = Ok(());
-        'windows: while !crate::progress::interrupted() {
-            let Some(window) = windows.next_window() else {
-                break;
-            };
-            let bar = bar.get_or_insert_with(|| {
-                let seen = windows.seen().unwrap_or(window.len());
-                crate::progress::bar(seen, show_progress, "converting")
-            });
-            for from in (0..window.len()).step_by(256) {
-                if crate::progress::interrupted() {
-                    break 'windows;
-                }
-                let chunk = window.slice(from, 256);
-                let results: Vec<FileResult> = pool.install(|| {
-                    chunk
-                        .par_chunks(batch)
-                        .flat_map_iter(|inputs| {
-                            convert_batch(inputs, settings, &config, &cwd, &writer)
-                        })
-                        .collect()
-                });
-                bar.inc(results.len() as u64);
-                for r in &results {
-                    totals.add(r);
-                    if result.is_ok() {
-                        result = printer.file(r);
-                    }
-                }
-            }
-        }
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
-        }
-        result
+    let (totals, streamed) = if printer.every_file() {
+        plan.in_path_order(&walker, &mut printer)?
     } else {
-        // Only refusals, errors and notes are printed: convert files as the walk finds
-        // them, keep just those lines, sort them at the end.
-        let kept: Mutex<(Totals, Vec<FileResult>)> = Mutex::new((Totals::default(), Vec::new()));
-        let bar = crate::progress::counter(show_progress, "converting");
-        let visited = walker.visit_batches(&settings.paths, threads, &|inputs| {
-            for inputs in inputs.chunks(batch) {
-                let results = convert_batch(inputs, settings, &config, &cwd, &writer);
-                bar.inc(results.len() as u64);
-                let mut guard = kept.lock().unwrap_or_else(|p| p.into_inner());
-                for r in results {
-                    guard.0.add(&r);
-                    if r.status != Status::Unchanged
-                        && (r.status != Status::Converted
-                            || settings.mode == Mode::Check
-                            || !r.changes.is_empty())
-                    {
-                        guard.1.push(r);
-                    }
-                }
-            }
-        });
-        bar.finish_and_clear();
-        visited?;
-        let (t, mut results) = kept.into_inner().unwrap_or_else(|p| p.into_inner());
-        totals = t;
-        results.sort_by(|a, b| a.path.cmp(&b.path));
-        results.iter().try_for_each(|r| printer.file(r))
+        plan.as_found(&walker, &mut printer)?
     };
     // Every rename is made durable before the summary says the files are converted.
-    let synced = writer.finish();
-    let finished = streamed.and_then(|()| printer.finish(&totals));
-    match finished {
+    let synced = plan.writer.finish();
+    match streamed.and_then(|()| printer.finish(&totals)) {
         Err(e) if is_broken_pipe(&e) => {}
         other => other?,
     }
@@ -176,6 +90,132 @@ pub fn run(
     } else {
         ExitStatus::Success
     })
+}
+
+/// How a run is driven: threads, batch size, the writer, what every batch needs.
+struct Plan<'a> {
+    settings: &'a ConvertSettings,
+    config: &'a Config,
+    cwd: &'a Path,
+    writer: Writer,
+    threads: usize,
+    batch: usize,
+    show_progress: bool,
+}
+
+/// The totals, and how printing went (a closed pipe is not an error of the run).
+type Driven = (Totals, std::io::Result<()>);
+
+impl<'a> Plan<'a> {
+    fn new(settings: &'a ConvertSettings, config: &'a Config, cwd: &'a Path) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // A durable write waits on the disk once per batch: one more batch in flight per
+        // core keeps the CPU busy meanwhile.
+        let io_bound = settings.mode == Mode::Write && settings.fsync;
+        let threads = settings
+            .jobs
+            .unwrap_or(if io_bound { cores * 2 } else { cores });
+        // Each file of a batch holds an open temporary file until the batch is renamed:
+        // about 512 in all, whatever the thread count, is far below the usual limit of 1024.
+        let batch = if settings.mode == Mode::Write {
+            (512 / threads.max(1)).clamp(1, 64)
+        } else {
+            4
+        };
+        Plan {
+            settings,
+            config,
+            cwd,
+            writer: Writer::new(settings.fsync),
+            threads,
+            batch,
+            show_progress: settings.progress && !settings.quiet,
+        }
+    }
+
+    fn batch(&self, inputs: &[Input]) -> Vec<FileResult> {
+        convert_batch(inputs, self.settings, self.config, self.cwd, &self.writer)
+    }
+
+    /// Every file has output (a diff, a JSON entry), in path order: take the paths a sorted
+    /// window at a time, convert a chunk at a time in parallel, print it in order and drop
+    /// it. Only one window of paths is held, however large the archive.
+    fn in_path_order(
+        &self,
+        walker: &Walker,
+        printer: &mut Printer<'_>,
+    ) -> Result<Driven, CommandError> {
+        let mut windows = walker.sorted_windows(&self.settings.paths, SORTED_WINDOW)?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads)
+            .build()?;
+        let mut totals = Totals::default();
+        let mut bar = None;
+        let mut result = Ok(());
+        'windows: while !crate::progress::interrupted() {
+            let Some(window) = windows.next_window() else {
+                break;
+            };
+            let bar = bar.get_or_insert_with(|| {
+                let seen = windows.seen().unwrap_or(window.len());
+                crate::progress::bar(seen, self.show_progress, "converting")
+            });
+            for from in (0..window.len()).step_by(256) {
+                if crate::progress::interrupted() {
+                    break 'windows;
+                }
+                let chunk = window.slice(from, 256);
+                let results: Vec<FileResult> = pool.install(|| {
+                    chunk
+                        .par_chunks(self.batch)
+                        .flat_map_iter(|inputs| self.batch(inputs))
+                        .collect()
+                });
+                bar.inc(results.len() as u64);
+                for r in &results {
+                    totals.add(r);
+                    if result.is_ok() {
+                        result = printer.file(r);
+                    }
+                }
+            }
+        }
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        Ok((totals, result))
+    }
+
+    /// Only refusals, errors and notes are printed: convert files as the walk finds them,
+    /// keep just those lines, sort them at the end.
+    fn as_found(&self, walker: &Walker, printer: &mut Printer<'_>) -> Result<Driven, CommandError> {
+        let kept: Mutex<(Totals, Vec<FileResult>)> = Mutex::new((Totals::default(), Vec::new()));
+        let bar = crate::progress::counter(self.show_progress, "converting");
+        let mode = self.settings.mode;
+        let visited = walker.visit_batches(&self.settings.paths, self.threads, &|inputs| {
+            for inputs in inputs.chunks(self.batch) {
+                let results = self.batch(inputs);
+                bar.inc(results.len() as u64);
+                let mut guard = kept.lock().unwrap_or_else(|p| p.into_inner());
+                for r in results {
+                    guard.0.add(&r);
+                    if r.status != Status::Unchanged
+                        && (r.status != Status::Converted
+                            || mode == Mode::Check
+                            || !r.changes.is_empty())
+                    {
+                        guard.1.push(r);
+                    }
+                }
+            }
+        });
+        bar.finish_and_clear();
+        visited?;
+        let (totals, mut results) = kept.into_inner().unwrap_or_else(|p| p.into_inner());
+        results.sort_by(|a, b| a.path.cmp(&b.path));
+        let printed = results.iter().try_for_each(|r| printer.file(r));
+        Ok((totals, printed))
+    }
 }
 
 /// Paths held at once by a run that reports every file in order: an archive of up to this
