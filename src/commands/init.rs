@@ -136,12 +136,30 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), CommandError> {
         .filter(|(_, s)| s.files == total)
         .map(|(k, _)| k)
         .collect();
+    let text = render_inferred(&keys, &required, total);
+    let summary = format!(
+        "read {} of {} files ({} without readable front matter); {} fields, {} required",
+        total,
+        inputs.len(),
+        inputs.len() - total,
+        keys.len(),
+        required.len()
+    );
+    Ok((text, summary))
+}
 
+/// The inferred config's text: required fields, the optional ones with their share, and a
+/// type per field where one fits.
+fn render_inferred(
+    keys: &IndexMap<String, KeyStats>,
+    required: &[&String],
+    total: usize,
+) -> String {
     let mut text = String::new();
     text.push_str(&format!(
         "# fmx.toml inferred by `fmx init --infer` from {total} posts.\n# Review it: it states what the archive does, not what it should do.\n\n"
     ));
-    text.push_str(&format!("required = {}\n", toml_list(&required)));
+    text.push_str(&format!("required = {}\n", toml_list(required)));
     text.push_str("allow-unknown-fields = true\n");
     let optional: Vec<_> = keys.iter().filter(|(_, s)| s.files < total).collect();
     if !optional.is_empty() {
@@ -154,7 +172,7 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), CommandError> {
             ));
         }
     }
-    for (key, stats) in &keys {
+    for (key, stats) in keys {
         let seen: Vec<String> = stats
             .shapes
             .iter()
@@ -173,15 +191,7 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), CommandError> {
             )),
         }
     }
-    let summary = format!(
-        "read {} of {} files ({} without readable front matter); {} fields, {} required",
-        total,
-        inputs.len(),
-        inputs.len() - total,
-        keys.len(),
-        required.len()
-    );
-    Ok((text, summary))
+    text
 }
 
 /// A value's shape, finer than its type where dates and URLs are concerned.
