@@ -304,22 +304,7 @@ impl Config {
             severities,
         };
 
-        let mut overrides = Vec::new();
-        for o in &raw.overrides {
-            let globs =
-                PathMatcher::new(&root, &o.paths).map_err(|(i, e)| at(o.paths[i].span(), e))?;
-            let mut fields = IndexMap::new();
-            for (name, f) in &o.fields {
-                fields.insert(name.clone(), resolve_field(f, &at)?);
-            }
-            overrides.push(Override {
-                globs,
-                required: o.required.clone(),
-                allow_unknown_fields: o.allow_unknown_fields,
-                fields,
-                rules: resolve_rules(&o.rules, &at)?,
-            });
-        }
+        let overrides = resolve_overrides(&raw.overrides, &root, &at)?;
         let mut exclude = Vec::new();
         if let Some(patterns) = &raw.exclude {
             PathMatcher::new(&root, patterns).map_err(|(i, e)| at(patterns[i].span(), e))?;
@@ -412,6 +397,29 @@ impl Config {
 }
 
 type At<'a> = dyn Fn(std::ops::Range<usize>, String) -> ConfigError + 'a;
+
+fn resolve_overrides(
+    raw: &[RawOverride],
+    root: &Path,
+    at: &At<'_>,
+) -> Result<Vec<Override>, ConfigError> {
+    let mut overrides = Vec::new();
+    for o in raw {
+        let globs = PathMatcher::new(root, &o.paths).map_err(|(i, e)| at(o.paths[i].span(), e))?;
+        let mut fields = IndexMap::new();
+        for (name, f) in &o.fields {
+            fields.insert(name.clone(), resolve_field(f, at)?);
+        }
+        overrides.push(Override {
+            globs,
+            required: o.required.clone(),
+            allow_unknown_fields: o.allow_unknown_fields,
+            fields,
+            rules: resolve_rules(&o.rules, at)?,
+        });
+    }
+    Ok(overrides)
+}
 
 fn resolve_rules(
     rules: &IndexMap<Spanned<String>, Level>,

@@ -56,56 +56,15 @@ pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mu
 
 fn check_field(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec<Diagnostic>) {
     let value = &node.value;
-    if let Some(ty) = spec.ty {
-        let ok = match ty {
-            FieldType::Epoch => {
-                check_epoch(key, node, spec, now, out);
-                true
-            }
-            FieldType::Datetime => check_datetime(key, node, spec, now, out),
-            FieldType::Date => match value {
-                Value::String(s) => is_calendar_date(s),
-                Value::DateTime(d) => d.kind == DateTimeKind::Date,
-                _ => false,
-            },
-            FieldType::Url => match value {
-                Value::String(s) => {
-                    if !is_absolute_url(s) {
-                        out.push(
-                            Diagnostic::new(
-                                Rule::InvalidUrl,
-                                node.pos,
-                                format!(
-                                    "`{key}` must be an absolute URL, found {}",
-                                    describe(value)
-                                ),
-                            )
-                            .with_help(
-                                "write the scheme and host, e.g. https://example.com/image.jpg",
-                            ),
-                        );
-                    }
-                    true
-                }
-                _ => false,
-            },
-            FieldType::String => matches!(value, Value::String(_)),
-            FieldType::Integer => matches!(value, Value::Int(_)),
-            FieldType::Float => matches!(value, Value::Float(_)),
-            FieldType::Number => matches!(value, Value::Int(_) | Value::Float(_)),
-            FieldType::Boolean => matches!(value, Value::Bool(_)),
-            FieldType::Array => matches!(value, Value::Array(_)),
-            FieldType::Table => matches!(value, Value::Table(_)),
-            FieldType::Any => true,
-        };
-        if !ok {
-            out.push(Diagnostic::new(
-                Rule::WrongType,
-                node.pos,
-                format!("`{key}` must be {}, found {}", ty.name(), describe(value)),
-            ));
-            return;
-        }
+    if let Some(ty) = spec.ty
+        && !check_type(key, node, ty, spec, now, out)
+    {
+        out.push(Diagnostic::new(
+            Rule::WrongType,
+            node.pos,
+            format!("`{key}` must be {}, found {}", ty.name(), describe(value)),
+        ));
+        return;
     }
     if let Some(min) = spec.min_length {
         let len = match value {
@@ -134,6 +93,55 @@ fn check_field(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
                 describe(value)
             ),
         ));
+    }
+}
+
+/// Whether the value is of the configured type; the date and URL types report their own
+/// finer rules here.
+fn check_type(
+    key: &str,
+    node: &Node,
+    ty: FieldType,
+    spec: &FieldSpec,
+    now: i64,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let value = &node.value;
+    match ty {
+        FieldType::Epoch => {
+            check_epoch(key, node, spec, now, out);
+            true
+        }
+        FieldType::Datetime => check_datetime(key, node, spec, now, out),
+        FieldType::Date => match value {
+            Value::String(s) => is_calendar_date(s),
+            Value::DateTime(d) => d.kind == DateTimeKind::Date,
+            _ => false,
+        },
+        FieldType::Url => match value {
+            Value::String(s) => {
+                if !is_absolute_url(s) {
+                    out.push(
+                        Diagnostic::new(
+                            Rule::InvalidUrl,
+                            node.pos,
+                            format!("`{key}` must be an absolute URL, found {}", describe(value)),
+                        )
+                        .with_help("write the scheme and host, e.g. https://example.com/image.jpg"),
+                    );
+                }
+                true
+            }
+            _ => false,
+        },
+        FieldType::String => matches!(value, Value::String(_)),
+        FieldType::Integer => matches!(value, Value::Int(_)),
+        FieldType::Float => matches!(value, Value::Float(_)),
+        FieldType::Number => matches!(value, Value::Int(_) | Value::Float(_)),
+        FieldType::Boolean => matches!(value, Value::Bool(_)),
+        FieldType::Array => matches!(value, Value::Array(_)),
+        FieldType::Table => matches!(value, Value::Table(_)),
+        FieldType::Any => true,
     }
 }
 
