@@ -599,6 +599,43 @@ mod tests {
         }
     }
 
+    /// Whatever an emitter writes, a block that would not read back is refused: here a TOML
+    /// string line `+++` closes the block early.
+    #[test]
+    fn verification_loads_the_assembled_file() {
+        let old = b"---\nnote: x\n---\nBody\n";
+        let layout = match document::split(old, true, 1 << 20) {
+            document::Split::Found(l) => l,
+            other => panic!("{other:?}"),
+        };
+        let expected = read(b"+++\nnote = \"a\\n+++\\nb\"\n+++\nBody\n");
+        let broken = b"+++\nnote = \"\"\"\na\n+++\nb\"\"\"\n+++\nBody\n";
+        let refusal = verify(
+            broken,
+            &layout,
+            old,
+            Format::Toml,
+            &expected,
+            &Limits::default(),
+        );
+        assert!(
+            matches!(refusal, Err(Refusal::DoesNotReadBack { .. })),
+            "{refusal:?}"
+        );
+        let good = b"+++\nnote = \"a\\n+++\\nb\"\n+++\nBody\n";
+        assert_eq!(
+            verify(
+                good,
+                &layout,
+                old,
+                Format::Toml,
+                &expected,
+                &Limits::default()
+            ),
+            Ok(())
+        );
+    }
+
     proptest! {
         /// YAML → TOML → JSON → YAML gives back the input wherever every target can hold
         /// it, and is refused (never silently changed) otherwise; the body never moves.
