@@ -8,7 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::Glob;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
@@ -99,6 +100,8 @@ impl Level {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     required: Option<Vec<String>>,
+    /// The order of top-level keys for the `key-order` rule.
+    key_order: Option<Vec<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     allow_unknown_fields: Option<bool>,
     extensions: Option<Vec<String>>,
@@ -157,6 +160,8 @@ pub struct FieldSpec {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
     pub required: Vec<String>,
+    /// Top-level keys in the order the `key-order` rule wants (empty: no order).
+    pub key_order: Vec<String>,
     pub allow_unknown_fields: bool,
     pub fields: IndexMap<String, FieldSpec>,
     severities: Vec<Option<Severity>>,
@@ -189,6 +194,7 @@ impl Schema {
         );
         Schema {
             required: vec!["title".into(), "date".into()],
+            key_order: Vec::new(),
             allow_unknown_fields: true,
             fields,
             severities: Rule::ALL.iter().map(|r| r.default_severity()).collect(),
@@ -212,7 +218,7 @@ pub struct Config {
 
 #[derive(Debug)]
 struct Override {
-    globs: GlobSet,
+    globs: PathMatcher,
     required: Option<Vec<String>>,
     allow_unknown_fields: Option<bool>,
     fields: IndexMap<String, FieldSpec>,
@@ -292,36 +298,17 @@ impl Config {
         }
         let base = Schema {
             required: raw.required.unwrap_or_default(),
+            key_order: raw.key_order.unwrap_or_default(),
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(true),
             fields,
             severities,
         };
 
-        let mut overrides = Vec::new();
-        for o in &raw.overrides {
-            let mut builder = GlobSetBuilder::new();
-            for p in &o.paths {
-                builder.add(gitignore_glob(p.get_ref()).map_err(|e| at(p.span(), e))?);
-            }
-            let globs = builder
-                .build()
-                .map_err(|e| at(o.paths[0].span(), e.to_string()))?;
-            let mut fields = IndexMap::new();
-            for (name, f) in &o.fields {
-                fields.insert(name.clone(), resolve_field(f, &at)?);
-            }
-            overrides.push(Override {
-                globs,
-                required: o.required.clone(),
-                allow_unknown_fields: o.allow_unknown_fields,
-                fields,
-                rules: resolve_rules(&o.rules, &at)?,
-            });
-        }
+        let overrides = resolve_overrides(&raw.overrides, &root, &at)?;
         let mut exclude = Vec::new();
-        for e in raw.exclude.iter().flatten() {
-            gitignore_glob(e.get_ref()).map_err(|m| at(e.span(), m))?;
-            exclude.push(e.get_ref().clone());
+        if let Some(patterns) = &raw.exclude {
+            PathMatcher::new(&root, patterns).map_err(|(i, e)| at(patterns[i].span(), e))?;
+            exclude.extend(patterns.iter().map(|p| p.get_ref().clone()));
         }
         let defaults = Limits::default();
         let limits = raw.limits.map_or(defaults, |l| Limits {
@@ -411,6 +398,29 @@ impl Config {
 
 type At<'a> = dyn Fn(std::ops::Range<usize>, String) -> ConfigError + 'a;
 
+fn resolve_overrides(
+    raw: &[RawOverride],
+    root: &Path,
+    at: &At<'_>,
+) -> Result<Vec<Override>, ConfigError> {
+    let mut overrides = Vec::new();
+    for o in raw {
+        let globs = PathMatcher::new(root, &o.paths).map_err(|(i, e)| at(o.paths[i].span(), e))?;
+        let mut fields = IndexMap::new();
+        for (name, f) in &o.fields {
+            fields.insert(name.clone(), resolve_field(f, at)?);
+        }
+        overrides.push(Override {
+            globs,
+            required: o.required.clone(),
+            allow_unknown_fields: o.allow_unknown_fields,
+            fields,
+            rules: resolve_rules(&o.rules, at)?,
+        });
+    }
+    Ok(overrides)
+}
+
 fn resolve_rules(
     rules: &IndexMap<Spanned<String>, Level>,
     at: &At<'_>,
@@ -468,6 +478,38 @@ pub fn parse_bound(text: &str) -> Option<i64> {
         .unambiguous()
         .ok()?;
     Some(ts.as_second())
+}
+
+/// Gitignore-style patterns relative to a root: the one matcher for override `paths` and
+/// `exclude` (the walker applies `exclude` with the same `ignore` matcher), so `drafts`
+/// means the folder and everything below it in both.
+#[derive(Debug)]
+pub struct PathMatcher(Gitignore);
+
+impl PathMatcher {
+    /// On error, the index of the bad pattern and why.
+    pub fn new(root: &Path, patterns: &[Spanned<String>]) -> Result<Self, (usize, String)> {
+        let mut builder = GitignoreBuilder::new(root);
+        for (i, p) in patterns.iter().enumerate() {
+            let p = p.get_ref();
+            gitignore_glob(p).map_err(|e| (i, e))?;
+            builder
+                .add_line(None, p.trim())
+                .map_err(|e| (i, format!("bad glob `{p}`: {e}")))?;
+        }
+        let matcher = builder.build().map_err(|e| (0, e.to_string()))?;
+        Ok(PathMatcher(matcher))
+    }
+
+    /// Whether `path` (relative to the root) or a folder above it matches. A path outside
+    /// the root (absolute) is matched as it stands.
+    pub fn is_match(&self, path: &Path) -> bool {
+        if path.has_root() {
+            self.0.matched(path, false).is_ignore()
+        } else {
+            self.0.matched_path_or_any_parents(path, false).is_ignore()
+        }
+    }
 }
 
 /// A gitignore-style pattern as a glob: without a `/` it matches at any depth; a leading

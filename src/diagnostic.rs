@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::edit::Fix;
 use crate::rules::Rule;
 use crate::value::Pos;
 
@@ -42,6 +43,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Whether `fmx check --fix` can repair it.
     pub fixable: bool,
+    /// The repair, for the rules whose check computes it (see [`crate::rules::Unit`]).
+    #[serde(skip)]
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -54,6 +58,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             fixable: false,
+            fix: None,
         }
     }
 
@@ -64,6 +69,13 @@ impl Diagnostic {
 
     pub fn fixable(mut self, fixable: bool) -> Self {
         self.fixable = fixable;
+        self
+    }
+
+    /// Attaches the repair: the diagnostic is then fixable.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixable = true;
+        self.fix = Some(Box::new(fix));
         self
     }
 

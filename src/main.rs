@@ -9,15 +9,16 @@ use anstream::AutoStream;
 use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
-use fmx::commands::{self, ExitStatus};
+use fmx::commands::{self, CommandError, ExitStatus};
 
+/// The one place a command error is printed, and the one exit path.
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match run(cli) {
         Ok(status) => status,
-        Err(e) if commands::is_broken_pipe(&e) => ExitStatus::Success,
+        Err(e) if e.is_broken_pipe() => ExitStatus::Success,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {e}");
             ExitStatus::Error
         }
     };
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
 
 // Stderr is never held locked for a whole command: the progress bar's tick thread draws on
 // it, and a lock held here made the main thread wait for that thread forever on a terminal.
-fn run(cli: Cli) -> std::io::Result<ExitStatus> {
+fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
     match cli.command {
         Command::Check(args) => {
             let color = args.common.color.choice();
@@ -76,7 +77,7 @@ fn run(cli: Cli) -> std::io::Result<ExitStatus> {
         }
         Command::Explain { rule } => {
             let mut out = AutoStream::auto(std::io::stdout().lock());
-            commands::explain::run(rule.as_deref(), &mut out, &mut std::io::stderr())
+            commands::explain::run(rule.as_deref(), &mut out)
         }
     }
 }

@@ -30,15 +30,15 @@ fuzz_target!(|data: &[u8]| {
             limits: Limits::default(),
         };
         let outcome = convert_bytes(data, &opts);
-        if outcome.status != Status::Converted {
+        if outcome.status() != Status::Converted {
             assert!(
-                outcome.new_bytes.is_none(),
+                outcome.new_bytes().is_none(),
                 "{:?} with new bytes",
-                outcome.status
+                outcome.status()
             );
             continue;
         }
-        let new = outcome.new_bytes.expect("a converted file has new bytes");
+        let new = outcome.new_bytes().expect("a converted file has new bytes").to_vec();
         let Split::Found(old_layout) = split(data, true, opts.limits.max_block_bytes) else {
             panic!("converted a file without front matter");
         };

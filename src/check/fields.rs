@@ -3,6 +3,7 @@
 use crate::config::{FieldSpec, FieldType, Schema};
 use crate::diagnostic::Diagnostic;
 use crate::epoch;
+use crate::load::describe;
 use crate::rules::Rule;
 use crate::value::{DateTimeKind, Node, Pos, Table, Value};
 
@@ -55,56 +56,15 @@ pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mu
 
 fn check_field(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec<Diagnostic>) {
     let value = &node.value;
-    if let Some(ty) = spec.ty {
-        let ok = match ty {
-            FieldType::Epoch => {
-                check_epoch(key, node, spec, now, out);
-                true
-            }
-            FieldType::Datetime => check_datetime(key, node, spec, now, out),
-            FieldType::Date => match value {
-                Value::String(s) => is_calendar_date(s),
-                Value::DateTime(d) => d.kind == DateTimeKind::Date,
-                _ => false,
-            },
-            FieldType::Url => match value {
-                Value::String(s) => {
-                    if !is_absolute_url(s) {
-                        out.push(
-                            Diagnostic::new(
-                                Rule::InvalidUrl,
-                                node.pos,
-                                format!(
-                                    "`{key}` must be an absolute URL, found {}",
-                                    describe(value)
-                                ),
-                            )
-                            .with_help(
-                                "write the scheme and host, e.g. https://example.com/image.jpg",
-                            ),
-                        );
-                    }
-                    true
-                }
-                _ => false,
-            },
-            FieldType::String => matches!(value, Value::String(_)),
-            FieldType::Integer => matches!(value, Value::Int(_)),
-            FieldType::Float => matches!(value, Value::Float(_)),
-            FieldType::Number => matches!(value, Value::Int(_) | Value::Float(_)),
-            FieldType::Boolean => matches!(value, Value::Bool(_)),
-            FieldType::Array => matches!(value, Value::Array(_)),
-            FieldType::Table => matches!(value, Value::Table(_)),
-            FieldType::Any => true,
-        };
-        if !ok {
-            out.push(Diagnostic::new(
-                Rule::WrongType,
-                node.pos,
-                format!("`{key}` must be {}, found {}", ty.name(), describe(value)),
-            ));
-            return;
-        }
+    if let Some(ty) = spec.ty
+        && !check_type(key, node, ty, spec, now, out)
+    {
+        out.push(Diagnostic::new(
+            Rule::WrongType,
+            node.pos,
+            format!("`{key}` must be {}, found {}", ty.name(), describe(value)),
+        ));
+        return;
     }
     if let Some(min) = spec.min_length {
         let len = match value {
@@ -133,6 +93,55 @@ fn check_field(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
                 describe(value)
             ),
         ));
+    }
+}
+
+/// Whether the value is of the configured type; the date and URL types report their own
+/// finer rules here.
+fn check_type(
+    key: &str,
+    node: &Node,
+    ty: FieldType,
+    spec: &FieldSpec,
+    now: i64,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let value = &node.value;
+    match ty {
+        FieldType::Epoch => {
+            check_epoch(key, node, spec, now, out);
+            true
+        }
+        FieldType::Datetime => check_datetime(key, node, spec, now, out),
+        FieldType::Date => match value {
+            Value::String(s) => is_calendar_date(s),
+            Value::DateTime(d) => d.kind == DateTimeKind::Date,
+            _ => false,
+        },
+        FieldType::Url => match value {
+            Value::String(s) => {
+                if !is_absolute_url(s) {
+                    out.push(
+                        Diagnostic::new(
+                            Rule::InvalidUrl,
+                            node.pos,
+                            format!("`{key}` must be an absolute URL, found {}", describe(value)),
+                        )
+                        .with_help("write the scheme and host, e.g. https://example.com/image.jpg"),
+                    );
+                }
+                true
+            }
+            _ => false,
+        },
+        FieldType::String => matches!(value, Value::String(_)),
+        FieldType::Integer => matches!(value, Value::Int(_)),
+        FieldType::Float => matches!(value, Value::Float(_)),
+        FieldType::Number => matches!(value, Value::Int(_) | Value::Float(_)),
+        FieldType::Boolean => matches!(value, Value::Bool(_)),
+        FieldType::Array => matches!(value, Value::Array(_)),
+        FieldType::Table => matches!(value, Value::Table(_)),
+        FieldType::Any => true,
     }
 }
 
@@ -315,29 +324,6 @@ pub fn is_absolute_url(s: &str) -> bool {
             .and_then(|r| r.split(['/', '?', '#']).next())
             .is_some_and(|host| !host.is_empty() && !host.starts_with(':')),
         _ => true,
-    }
-}
-
-/// A value as messages show it: `string "2020-10-10"`, `integer 42`, `local date 2017-11-20`.
-pub fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("boolean {b}"),
-        Value::Int(i) => format!("integer {}", i.value),
-        Value::Float(f) => match f.decimal_text() {
-            Some(t) => format!("float {t}"),
-            None if f.value.is_nan() => "NaN".into(),
-            None if f.value > 0.0 => "infinity".into(),
-            None => "-infinity".into(),
-        },
-        Value::String(s) => {
-            let shown: String = s.chars().take(40).collect();
-            let more = if s.chars().count() > 40 { "…" } else { "" };
-            format!("string {:?}", format!("{shown}{more}"))
-        }
-        Value::DateTime(d) => format!("{} {}", d.kind.name(), d.text),
-        Value::Array(a) => format!("an array of {} items", a.len()),
-        Value::Table(t) => format!("a table of {} keys", t.len()),
     }
 }
 

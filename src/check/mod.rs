@@ -5,16 +5,19 @@
 
 pub mod fields;
 
-use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
 use crate::config::Schema;
 use crate::diagnostic::Diagnostic;
-use crate::document::{self, Format, Layout, LineIndex, Split};
-use crate::formats::{self, Limits, ParseError, Parsed};
-use crate::rules::Rule;
-use crate::value::{Node, Pos, Style, Value};
+use crate::document::{self, Layout, Split};
+use crate::formats::{DuplicateKey, Limits};
+use crate::load::{BlockError, LoadError, Post};
+use crate::rules::{Context, Rule};
+use crate::value::Pos;
+
+/// Kept where tests and the fuzz target outside `src/` reach for it.
+pub use crate::load::parse_block;
 
 /// The first read; most front matter blocks fit in it.
 const FIRST_READ: usize = 8 * 1024;
@@ -91,173 +94,93 @@ fn run_rules(
     now: i64,
     out: &mut Vec<Diagnostic>,
 ) {
-    let start = Pos::new(1, 1);
-    if bytes.starts_with(document::BOM) {
-        out.push(
-            Diagnostic::new(
-                Rule::Bom,
-                start,
-                "the file starts with a UTF-8 byte-order mark",
-            )
-            .with_help("`fmx check --fix` removes it")
-            .fixable(true),
-        );
+    let loaded = Post::from_split(bytes, split.clone(), limits);
+    let layout = match &loaded {
+        Ok(post) => Some(&post.layout),
+        Err(e) => e.layout(),
+    };
+    run_units(bytes, layout, loaded.as_ref().ok(), schema, out);
+    if let Some(layout) = layout {
+        mixed_line_endings(bytes, layout, out);
     }
-    let layout = match split {
-        Split::Found(layout) => layout,
-        Split::NoFrontMatter => {
-            out.push(
-                Diagnostic::new(
-                    Rule::NoFrontMatter,
-                    start,
-                    "no front matter: the file does not start with `---`, `+++` or `{`",
-                )
-                .with_help("add a front matter block at the top of the file"),
-            );
-            return;
-        }
-        Split::Unclosed { format, open_line } => {
-            let delim = format.delimiter().unwrap_or("}");
-            out.push(
-                Diagnostic::new(
-                    Rule::UnclosedFrontMatter,
-                    Pos::new(*open_line, 1),
-                    format!("{format} front matter opened here is never closed"),
-                )
-                .with_help(format!(
-                    "add a `{delim}` line after the last front matter line"
-                )),
-            );
-            return;
-        }
-        Split::TooLarge {
-            format,
-            open_line,
-            limit,
-        } => {
-            out.push(Diagnostic::new(
-                Rule::LimitExceeded,
-                Pos::new(*open_line, 1),
-                format!(
-                    "{format} front matter opened here is not closed within {} (the front matter size limit)",
-                    human_bytes(*limit)
-                ),
-            ));
-            return;
-        }
-        Split::NeedMore => return,
-    };
-
-    delimiter_whitespace(bytes, layout, out);
-    mixed_line_endings(bytes, layout, out);
-
-    let raw = &bytes[layout.content.clone()];
-    let text = match std::str::from_utf8(raw) {
-        Ok(t) => t,
+    let post = match loaded {
+        Ok(post) => post,
+        Err(LoadError::Incomplete) => return,
         Err(e) => {
-            let valid = &raw[..e.valid_up_to()];
-            // `valid` is UTF-8 by construction.
-            let valid = std::str::from_utf8(valid).unwrap_or_default();
-            let pos = LineIndex::new(valid, layout.content_line).pos(valid.len());
-            out.push(
-                Diagnostic::new(
-                    Rule::InvalidEncoding,
-                    pos,
-                    format!(
-                        "the front matter is not valid UTF-8 (byte 0x{:02X})",
-                        raw[e.valid_up_to()]
-                    ),
-                )
-                .with_help("re-save the file as UTF-8"),
-            );
+            out.push(load_diagnostic(&e));
             return;
         }
     };
-    let parsed = match parse_block(layout, text, limits) {
-        Ok(p) => p,
-        Err(e) => {
-            out.push(parse_error(layout.format, &e));
-            return;
-        }
-    };
-    for dup in &parsed.duplicates {
-        out.push(duplicate(&dup.key, dup.pos, dup.first));
+    for dup in &post.duplicates {
+        out.push(duplicate(dup));
     }
-    let Value::Table(table) = &parsed.root.value else {
-        out.push(Diagnostic::new(
-            Rule::NotAMapping,
-            parsed.root.pos,
-            format!(
-                "the front matter is {}, not key/value pairs",
-                fields::describe(&parsed.root.value)
-            ),
-        ));
-        return;
+    fields::check_table(&post.table, schema, post.layout.open_pos(), now, out);
+}
+
+/// The rules that are units of their own (page, check and fix in one file), when on.
+/// `layout` is there when a block was found, `post` when it also loaded.
+pub fn run_units(
+    bytes: &[u8],
+    layout: Option<&Layout>,
+    post: Option<&Post>,
+    schema: &Schema,
+    out: &mut Vec<Diagnostic>,
+) {
+    let cx = Context {
+        bytes,
+        layout,
+        post,
+        schema,
     };
-    fields::check_table(table, schema, layout.open_pos(), now, out);
-    if layout.format == Format::Yaml && schema.severity(Rule::AmbiguousValue).is_some() {
-        ambiguous_values(&parsed.root, out);
+    for &rule in Rule::ALL {
+        if let Some(unit) = rule.unit()
+            && schema.severity(rule).is_some()
+        {
+            (unit.check)(&cx, out);
+        }
     }
 }
 
-/// Parses the block of `layout` (whose text is `text`), folding CRLF to LF first.
-pub fn parse_block(layout: &Layout, text: &str, limits: &Limits) -> Result<Parsed, ParseError> {
-    let text: Cow<'_, str> = if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n"))
-    } else {
-        Cow::Borrowed(text)
-    };
-    formats::parse(layout.format, &text, layout.content_line, limits)
-}
-
-fn parse_error(format: Format, e: &ParseError) -> Diagnostic {
-    match e {
-        ParseError::Syntax { pos, message } => Diagnostic::new(
-            Rule::SyntaxError,
-            *pos,
-            format!("invalid {format}: {message}"),
+/// The structural rules: one diagnostic per way a post can fail to load.
+pub fn load_diagnostic(e: &LoadError) -> Diagnostic {
+    let (rule, help) = match e {
+        LoadError::NoFrontMatter => (
+            Rule::NoFrontMatter,
+            Some("add a front matter block at the top of the file".to_string()),
         ),
-        ParseError::Duplicate(d) => duplicate(&d.key, d.pos, d.first),
-        ParseError::Limit { pos, message } => Diagnostic::new(Rule::LimitExceeded, *pos, message),
+        LoadError::Unclosed { format, .. } => (
+            Rule::UnclosedFrontMatter,
+            Some(format!(
+                "add a `{}` line after the last front matter line",
+                format.delimiter().unwrap_or("}")
+            )),
+        ),
+        LoadError::TooLarge { .. } | LoadError::Incomplete => (Rule::LimitExceeded, None),
+        LoadError::Block { error, .. } => match error {
+            BlockError::InvalidEncoding { .. } => (
+                Rule::InvalidEncoding,
+                Some("re-save the file as UTF-8".to_string()),
+            ),
+            BlockError::Syntax { .. } => (Rule::SyntaxError, None),
+            BlockError::Duplicate(d) => return duplicate(d),
+            BlockError::Limit { .. } => (Rule::LimitExceeded, None),
+            BlockError::NotAMapping { .. } => (Rule::NotAMapping, None),
+        },
+    };
+    let d = Diagnostic::new(rule, e.pos(), e.to_string());
+    match help {
+        Some(help) => d.with_help(help),
+        None => d,
     }
 }
 
-fn duplicate(key: &str, pos: Pos, first: Pos) -> Diagnostic {
+fn duplicate(d: &DuplicateKey) -> Diagnostic {
     Diagnostic::new(
         Rule::DuplicateKey,
-        pos,
-        format!(
-            "duplicate key `{key}` (first defined at line {}, column {})",
-            first.line, first.col
-        ),
+        d.pos,
+        BlockError::Duplicate(d.clone()).to_string(),
     )
     .with_help("remove one of them: readers disagree on which one wins")
-}
-
-fn delimiter_whitespace(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) {
-    let Some(delim) = layout.format.delimiter() else {
-        return;
-    };
-    for (range, line) in [
-        (&layout.open, layout.open_line),
-        (&layout.close, layout.close_line),
-    ] {
-        let text = &bytes[range.clone()];
-        if text.len() > delim.len() {
-            out.push(
-                Diagnostic::new(
-                    Rule::DelimiterWhitespace,
-                    Pos::new(line, delim.len() as u32 + 1),
-                    format!(
-                        "trailing whitespace after the `{}` delimiter",
-                        &String::from_utf8_lossy(&text[..delim.len()])
-                    ),
-                )
-                .with_help("`fmx check --fix` removes it")
-                .fixable(true),
-            );
-        }
-    }
 }
 
 /// LF and CRLF in one block, its delimiter lines included; reported at the first line whose
@@ -284,45 +207,5 @@ fn mixed_line_endings(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) 
             return;
         }
         line += 1;
-    }
-}
-
-fn ambiguous_values(root: &Node, out: &mut Vec<Diagnostic>) {
-    for (node, s, why) in ambiguous_strings(root) {
-        out.push(
-            Diagnostic::new(Rule::AmbiguousValue, node.pos, why)
-                .with_help(format!("quote it: \"{s}\" (`fmx check --fix` does)"))
-                .fixable(true),
-        );
-    }
-}
-
-/// The plain YAML strings that YAML 1.1 readers read otherwise, with why: what the
-/// `ambiguous-value` rule reports and `--fix` quotes.
-pub fn ambiguous_strings(root: &Node) -> Vec<(&Node, &str, String)> {
-    let mut found = Vec::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            Value::Table(t) => stack.extend(t.iter().map(|(_, e)| &e.node)),
-            Value::Array(a) => stack.extend(a.iter()),
-            Value::String(s) if node.style == Style::Plain => {
-                if let Some(why) = formats::yaml::lint_ambiguity(s) {
-                    found.push((node, s.as_str(), why));
-                }
-            }
-            _ => {}
-        }
-    }
-    found
-}
-
-fn human_bytes(n: usize) -> String {
-    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
-        format!("{} MiB", n >> 20)
-    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
-        format!("{} KiB", n >> 10)
-    } else {
-        format!("{n} bytes")
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use super::{ConfigChoice, ExitStatus, is_broken_pipe, load_config};
+use super::{CommandError, ConfigChoice, ExitStatus, is_broken_pipe, load_config};
 use crate::check::{check_bytes, read_front, read_front_from};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
@@ -56,24 +56,12 @@ pub fn run(
     stdin: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> std::io::Result<ExitStatus> {
+) -> Result<ExitStatus, CommandError> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
-    let mut config = match load_config(&settings.config, &cwd) {
-        Ok(c) => c,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let mut config = load_config(&settings.config, &cwd)?;
     config.require(&settings.require);
-    let walker = match Walker::for_config(&config, &cwd, &settings.exclude) {
-        Ok(w) => w,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let walker = Walker::for_config(&config, &cwd, &settings.exclude)?;
 
     // Files are checked as the walk finds them, in parallel; only findings are kept, so
     // memory does not grow with the archive. They are sorted by path at the end.
@@ -92,10 +80,7 @@ pub fn run(
         bar.inc(1);
     });
     bar.finish_and_clear();
-    if let Err(e) = visited {
-        writeln!(err, "error: {e}")?;
-        return Ok(ExitStatus::Error);
-    }
+    visited?;
     // Stdin is read on this thread, once.
     if settings.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut bytes = Vec::new();
@@ -118,10 +103,22 @@ pub fn run(
     }
     let mut results = kept.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by(|a, b| a.path.cmp(&b.path));
+    summarise(settings, results, files.into_inner(), started, out, err)
+}
+
+/// Prints the diffs, the report and the summary line; the exit status.
+fn summarise(
+    settings: &CheckSettings,
+    results: Vec<Checked>,
+    files: usize,
+    started: Instant,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, CommandError> {
     let fixed: usize = results.iter().map(|c| c.fixed).sum();
     for c in &results {
         if !c.diff.is_empty() {
-            match out.write_all(c.diff.as_bytes()) {
+            match crate::report::diff::write(out, &c.diff) {
                 Err(e) if is_broken_pipe(&e) => return Ok(ExitStatus::Failure),
                 other => other?,
             }
@@ -130,7 +127,7 @@ pub fn run(
     let reports: Vec<FileReport> = results.into_iter().filter_map(|c| c.report).collect();
 
     let summary = Summary {
-        files: files.into_inner(),
+        files,
         files_with_problems: reports.len(),
         errors: reports.iter().map(|r| r.count(Severity::Error)).sum(),
         warnings: reports.iter().map(|r| r.count(Severity::Warning)).sum(),
@@ -162,7 +159,7 @@ pub fn run(
     if let Err(e) = out.flush()
         && !is_broken_pipe(&e)
     {
-        return Err(e);
+        return Err(e.into());
     }
     if settings.output_format == OutputFormat::Github {
         crate::report::step_summary::append_from_env(&shown, &summary, status.code(), err)?;
@@ -205,36 +202,22 @@ fn check_input(
                 && diagnostics.iter().any(|d| d.fixable)
                 && let Some(fixed) = crate::fix::fix(&bytes, &schema, &config.limits)
             {
-                let path = match input {
-                    Input::File { path, .. } => path,
-                    _ => return checked,
+                let Input::File { path, .. } = input else {
+                    return checked;
                 };
-                if fix == FixMode::Diff {
-                    checked.diff = crate::convert::diff(
-                        &display,
-                        &String::from_utf8_lossy(&bytes),
-                        &String::from_utf8_lossy(&fixed.bytes),
-                    );
-                    checked.fixed = fixed.edits.len();
-                } else {
-                    match crate::write::replace(path, &bytes, &fixed.bytes) {
-                        Ok(()) => {
-                            checked.fixed = fixed.edits.len();
-                            let split = crate::document::split(
-                                &fixed.bytes,
-                                true,
-                                config.limits.max_block_bytes,
-                            );
-                            diagnostics =
-                                check_bytes(&fixed.bytes, &split, &schema, &config.limits, now);
-                        }
-                        Err(e) => diagnostics.push(Diagnostic::new(
-                            Rule::UnreadableFile,
-                            Pos::new(1, 1),
-                            format!("cannot write the fixes: {e}"),
-                        )),
-                    }
-                }
+                let recheck = |bytes: &[u8]| {
+                    let split = crate::document::split(bytes, true, config.limits.max_block_bytes);
+                    check_bytes(bytes, &split, &schema, &config.limits, now)
+                };
+                apply_fix(
+                    path,
+                    &bytes,
+                    &fixed,
+                    fix,
+                    &mut checked,
+                    &mut diagnostics,
+                    recheck,
+                );
             }
             diagnostics
         }
@@ -245,6 +228,39 @@ fn check_input(
         diagnostics,
     });
     checked
+}
+
+/// `--diff`: the fixes as a diff; `--fix`: written, then the file checked again (what is
+/// left is reported). A failed write is reported on the file.
+fn apply_fix(
+    path: &Path,
+    bytes: &[u8],
+    fixed: &crate::fix::Fixed,
+    fix: FixMode,
+    checked: &mut Checked,
+    diagnostics: &mut Vec<Diagnostic>,
+    recheck: impl Fn(&[u8]) -> Vec<Diagnostic>,
+) {
+    if fix == FixMode::Diff {
+        checked.diff = crate::report::diff::unified(
+            &checked.path,
+            &String::from_utf8_lossy(bytes),
+            &String::from_utf8_lossy(&fixed.bytes),
+        );
+        checked.fixed = fixed.edits.len();
+        return;
+    }
+    match crate::write::replace(path, bytes, &fixed.bytes) {
+        Ok(()) => {
+            checked.fixed = fixed.edits.len();
+            *diagnostics = recheck(&fixed.bytes);
+        }
+        Err(e) => diagnostics.push(Diagnostic::new(
+            Rule::UnreadableFile,
+            Pos::new(1, 1),
+            format!("cannot write the fixes: {e}"),
+        )),
+    }
 }
 
 fn unreadable(e: &std::io::Error) -> Diagnostic {

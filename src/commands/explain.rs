@@ -2,14 +2,10 @@
 
 use std::io::Write;
 
-use super::ExitStatus;
+use super::{CommandError, ExitStatus};
 use crate::rules::{self, Rule};
 
-pub fn run(
-    rule: Option<&str>,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> std::io::Result<ExitStatus> {
+pub fn run(rule: Option<&str>, out: &mut dyn Write) -> Result<ExitStatus, CommandError> {
     match rule {
         None => {
             out.write_all(rules::render_list().as_bytes())?;
@@ -20,11 +16,7 @@ pub fn run(
                 out.write_all(rules::render(rule).as_bytes())?;
                 Ok(ExitStatus::Success)
             }
-            None => {
-                writeln!(err, "error: unknown rule `{name}`")?;
-                writeln!(err, "  help: `fmx explain` lists the rules")?;
-                Ok(ExitStatus::Error)
-            }
+            None => Err(CommandError::UnknownRule(name.to_string())),
         },
     }
 }

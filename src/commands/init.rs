@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use rayon::prelude::*;
 
-use super::ExitStatus;
-use crate::check::{fields::is_absolute_url, parse_block, read_front};
+use super::{CommandError, ExitStatus};
+use crate::check::{fields::is_absolute_url, read_front};
 use crate::config::{self, Config};
-use crate::document::Split;
 use crate::epoch;
+use crate::load::Post;
 use crate::value::{DateTimeKind, Value};
 use crate::walk::{Input, Walker};
 
@@ -61,29 +61,19 @@ pub fn run(
     settings: &InitSettings,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> std::io::Result<ExitStatus> {
+) -> Result<ExitStatus, CommandError> {
     let target = Path::new(config::FILE_NAMES[0]);
     // Refused before the archive is read: an inference over 100k posts is not thrown away.
     if !settings.stdout && target.exists() && !settings.force {
-        writeln!(err, "error: {} already exists", target.display())?;
-        writeln!(
-            err,
-            "  help: --force overwrites it; --stdout prints the config instead"
-        )?;
-        return Ok(ExitStatus::Error);
+        return Err(CommandError::ConfigExists(target.to_path_buf()));
     }
     let text = match &settings.infer {
         None => STARTER.to_string(),
-        Some(paths) => match infer(paths) {
-            Ok((text, summary)) => {
-                writeln!(err, "{summary}")?;
-                text
-            }
-            Err(message) => {
-                writeln!(err, "error: {message}")?;
-                return Ok(ExitStatus::Error);
-            }
-        },
+        Some(paths) => {
+            let (text, summary) = infer(paths)?;
+            writeln!(err, "{summary}")?;
+            text
+        }
     };
     if settings.stdout {
         out.write_all(text.as_bytes())?;
@@ -91,7 +81,7 @@ pub fn run(
     }
     let old = std::fs::read(target).unwrap_or_default();
     if target.exists() {
-        crate::write::replace(target, &old, text.as_bytes()).map_err(std::io::Error::other)?;
+        crate::write::replace(target, &old, text.as_bytes())?;
     } else {
         crate::write::create(target, text.as_bytes())?;
     }
@@ -123,12 +113,11 @@ struct Proposal {
     optional: Vec<(String, usize, usize)>,
 }
 
-fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
-    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+fn infer(paths: &[PathBuf]) -> Result<(String, String), CommandError> {
+    let cwd = std::env::current_dir()?;
     let defaults = Config::defaults(cwd.clone());
-    let walker =
-        Walker::new(&defaults.extensions, &cwd, &[], &cwd, &[]).map_err(|e| e.to_string())?;
-    let inputs = walker.collect(paths, None).map_err(|e| e.to_string())?;
+    let walker = Walker::new(&defaults.extensions, &cwd, &[], &cwd, &[])?;
+    let inputs = walker.collect(paths, None)?;
     let limits = defaults.limits;
     let per_file: Vec<Option<Vec<Seen>>> = inputs
         .par_iter()
@@ -137,16 +126,9 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
                 return None;
             };
             let (bytes, split) = read_front(path, &limits).ok()?;
-            let Split::Found(layout) = split else {
-                return None;
-            };
-            let text = std::str::from_utf8(&bytes[layout.content.clone()]).ok()?;
-            let parsed = parse_block(&layout, text, &limits).ok()?;
-            let Value::Table(table) = parsed.root.value else {
-                return None;
-            };
+            let post = Post::from_split(&bytes, split, &limits).ok()?;
             Some(
-                table
+                post.table
                     .iter()
                     .map(|(k, e)| (k.clone(), shape(&e.node.value), filled(&e.node.value)))
                     .collect(),
@@ -155,7 +137,7 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), String> {
         .collect();
     let parsed: Vec<_> = per_file.into_iter().flatten().collect();
     if parsed.is_empty() {
-        return Err("no post with readable front matter under the given paths".into());
+        return Err(CommandError::NothingToInfer);
     }
     let proposal = propose(&parsed);
     let text = render(&proposal);
@@ -250,10 +232,8 @@ fn render(p: &Proposal) -> String {
 
 /// Reads the generated text back as TOML and compares it with the proposal, so a key that
 /// could change what the file says is caught before anything is written.
-fn verify(text: &str, p: &Proposal) -> Result<(), String> {
-    let broken = |why: &str| {
-        format!("the generated fmx.toml does not read back as meant ({why}); nothing was written")
-    };
+fn verify(text: &str, p: &Proposal) -> Result<(), CommandError> {
+    let broken = CommandError::InferredConfigDiffers;
     let table: toml::Table = text.parse().map_err(|_| broken("not TOML"))?;
     let keys: Vec<&String> = table.keys().collect();
     let expected_keys = ["required", "allow-unknown-fields"]

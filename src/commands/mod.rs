@@ -8,6 +8,41 @@ pub mod init;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, ConfigError};
+use crate::walk::WalkError;
+
+/// Why a command could not do its job. Only `main` prints it (`error: …`, exit 2); a closed
+/// output pipe is not an error (see [`CommandError::is_broken_pipe`]).
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Walk(#[from] WalkError),
+    #[error("`fmx convert` works on files; `-` (stdin) is not supported")]
+    StdinNotSupported,
+    #[error("unknown rule `{0}`\n  help: `fmx explain` lists the rules")]
+    UnknownRule(String),
+    #[error("{} already exists\n  help: --force overwrites it; --stdout prints the config instead", .0.display())]
+    ConfigExists(PathBuf),
+    #[error("no post with readable front matter under the given paths")]
+    NothingToInfer,
+    /// A bug, not a user error: caught before anything is written.
+    #[error("the generated fmx.toml does not read back as meant ({0}); nothing was written")]
+    InferredConfigDiffers(&'static str),
+    #[error("cannot start the worker threads: {0}")]
+    ThreadPool(#[from] rayon::ThreadPoolBuildError),
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl CommandError {
+    /// The reader of our output went away (`fmx check | head`): a quiet success.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CommandError::Io(e) if is_broken_pipe(e))
+    }
+}
 
 /// The exit-code contract (see the README): 0 clean, 1 problems found, 2 fmx could not do
 /// its job.

@@ -4,6 +4,8 @@
 //! binary) and prints nothing itself. The summary line is not part of any format: the
 //! caller prints [`summary_line`] to stderr, so that stdout stays machine-readable.
 
+pub mod convert;
+pub mod diff;
 mod github;
 mod human;
 mod json;

@@ -80,7 +80,7 @@ impl Reporter for Sarif {
 
 /// A rule's `reportingDescriptor`.
 fn descriptor(rule: Rule) -> Value {
-    let mut tags = tags(rule).to_vec();
+    let mut tags = rule.tags().to_vec();
     if rule.fixable() {
         tags.push("fixable");
     }
@@ -96,24 +96,6 @@ fn descriptor(rule: Rule) -> Value {
         "defaultConfiguration": { "level": level(rule.default_severity()) },
         "properties": { "tags": tags },
     })
-}
-
-fn tags(rule: Rule) -> &'static [&'static str] {
-    use Rule::*;
-    // Exhaustive on purpose: a new rule must be given its tags.
-    match rule {
-        NoFrontMatter | UnclosedFrontMatter | SyntaxError | NotAMapping | DuplicateKey
-        | InvalidEncoding | LimitExceeded => &["front-matter", "syntax"],
-        UnreadableFile => &["front-matter", "io"],
-        MissingField | EmptyField | WrongType | UnknownField | NotOneOf | InvalidUrl => {
-            &["front-matter", "schema"]
-        }
-        DateNotEpoch | DateNotFinite | DateOutOfRange | DateInMilliseconds | DateInFuture => {
-            &["front-matter", "schema", "dates"]
-        }
-        DelimiterWhitespace | Bom | MixedLineEndings => &["front-matter", "style"],
-        AmbiguousValue => &["front-matter", "yaml", "portability"],
-    }
 }
 
 fn rule_index(rule: Rule) -> usize {

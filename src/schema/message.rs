@@ -5,8 +5,8 @@ use jsonschema::error::{TypeKind, ValidationErrorKind as Kind};
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value as Json;
 
-use crate::check::fields::describe as describe_value;
 use crate::keypath::KeyPath;
+use crate::load::describe as describe_value;
 use crate::value::{Node, Value};
 
 /// How many enum options a message lists before it says how many more there are.

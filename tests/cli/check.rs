@@ -420,3 +420,93 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(!doc["runs"][0]["results"].as_array().unwrap().is_empty());
 }
+
+/// `check --diff` prints its diff with the same printer as `convert`'s dry run: coloured
+/// when colour is on (it was always plain), plain when it is off.
+#[test]
+fn check_diff_is_coloured_like_convert_dry_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("post.md"),
+        "---\ntitle: T\ndate: \"1602377984\"\n---\nBody\n",
+    )
+    .unwrap();
+    let diff = |color: &str| {
+        run(fmx().current_dir(dir.path()).args([
+            "check",
+            "--no-config",
+            "--no-progress",
+            "--diff",
+            "--color",
+            color,
+            "post.md",
+        ]))
+    };
+    let coloured = diff("always");
+    assert_eq!(coloured.code, 1, "{}", coloured.stderr);
+    assert!(
+        coloured.stdout.contains("\x1b[32m+date: 1602377984\x1b[0m"),
+        "{:?}",
+        coloured.stdout
+    );
+    assert!(
+        coloured
+            .stdout
+            .contains("\x1b[31m-date: \"1602377984\"\x1b[0m"),
+        "{:?}",
+        coloured.stdout
+    );
+    let plain = diff("never");
+    assert!(
+        plain.stdout.contains("\n+date: 1602377984\n"),
+        "{}",
+        plain.stdout
+    );
+    assert!(!plain.stdout.contains('\x1b'), "{:?}", plain.stdout);
+}
+
+/// Every rule has a fixture under `fixtures/rules/` (named after it, or `<rule>-<variant>`)
+/// that reports it, checked with `fixtures/rules/fmx.toml` (the rules that are off turned on,
+/// the schema the schema rules need). An unreadable file cannot be a committed fixture (the
+/// tests may run as root); it is the one exception, named.
+#[test]
+fn every_rule_has_a_fixture_that_reports_it() {
+    let dir = fixtures().join("rules");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    for &rule in fmx::rules::Rule::ALL {
+        if rule.name() == "unreadable-file" {
+            continue;
+        }
+        let mine: Vec<&String> = names
+            .iter()
+            .filter(|n| {
+                let stem = n.trim_end_matches(".md");
+                stem == rule.name() || stem.starts_with(&format!("{}-", rule.name()))
+            })
+            .collect();
+        assert!(!mine.is_empty(), "no fixture for {rule}");
+        for name in mine {
+            let out = run(fmx().args([
+                "check",
+                "--config",
+                dir.join("fmx.toml").to_str().unwrap(),
+                "--no-progress",
+                "--output-format",
+                "json",
+                dir.join(name).to_str().unwrap(),
+            ]));
+            let doc: Value = serde_json::from_str(&out.stdout).expect("JSON report");
+            let rules: Vec<&str> = doc["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|d| d["rule"].as_str())
+                .collect();
+            assert!(rules.contains(&rule.name()), "{name}: {rules:?}");
+        }
+    }
+}

@@ -465,3 +465,73 @@ fn completions_load_in_bash_and_the_man_page_renders() {
     );
     assert!(run(fmx().arg("--version")).stdout.starts_with("fmx "));
 }
+
+/// Override `paths` are gitignore patterns, as `exclude` is: `drafts` names the folder and
+/// everything below it (a hand-made glob translation matched only a file named `drafts`).
+#[test]
+fn override_paths_match_a_folder_like_exclude_does() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("fmx.toml"),
+        "required = [\"title\", \"date\"]\n\n[[overrides]]\npaths = [\"drafts\"]\nrequired = [\"title\"]\n",
+    );
+    for folder in ["drafts", "posts"] {
+        std::fs::create_dir(dir.path().join(folder)).unwrap();
+    }
+    write(&dir.path().join("drafts/a.md"), "---\ntitle: Draft\n---\n");
+    write(&dir.path().join("posts/b.md"), "---\ntitle: Post\n---\n");
+    let out = check_in(dir.path(), &["--no-progress", "."]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("posts/b.md:1:1: error[missing-field] required field `date` is missing"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("drafts/a.md"), "{}", out.stdout);
+}
+
+/// `key-order` (off by default) reports the first key out of the configured order, and
+/// `--fix` moves whole entries, values and comments after them included, body untouched.
+#[test]
+fn key_order_is_reported_and_fixed_in_yaml_and_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("fmx.toml"),
+        "key-order = [\"title\", \"date\", \"tags\"]\n\n[rules]\nkey-order = \"warn\"\n",
+    );
+    let yaml = "---\n# kept on top\ndraft: true\ntags:\n  - a\n  - b\ndate: 1602377984 # when\ntitle: Hello\n---\nBody\n  kept\n";
+    let toml = "+++\ndate = 1602377984\ntitle = \"Hello\"\n+++\nBody\n";
+    let json = "{\n  \"date\": 1602377984,\n  \"title\": \"Hello\"\n}\nBody\n";
+    write(&dir.path().join("a.md"), yaml);
+    write(&dir.path().join("b.md"), toml);
+    write(&dir.path().join("c.md"), json);
+    let out = check_in(dir.path(), &["--no-progress", "a.md", "b.md", "c.md"]);
+    assert_eq!(
+        out.stdout,
+        "a.md:8:1: warning[key-order] `title` should come before `draft`\n  \
+         help: `fmx check --fix` reorders the keys\n\
+         b.md:3:1: warning[key-order] `title` should come before `date`\n  \
+         help: `fmx check --fix` reorders the keys\n\
+         c.md:3:3: warning[key-order] `title` should come before `date`\n"
+    );
+    let fixed = check_in(
+        dir.path(),
+        &["--no-progress", "--fix", "a.md", "b.md", "c.md"],
+    );
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_eq!(
+        read("a.md"),
+        "---\n# kept on top\ntitle: Hello\ndate: 1602377984 # when\ntags:\n  - a\n  - b\ndraft: true\n---\nBody\n  kept\n"
+    );
+    assert_eq!(
+        read("b.md"),
+        "+++\ntitle = \"Hello\"\ndate = 1602377984\n+++\nBody\n"
+    );
+    assert_eq!(read("c.md"), json, "JSON is reported, not reordered");
+    assert_eq!(
+        fixed.stdout,
+        "c.md:3:3: warning[key-order] `title` should come before `date`\n"
+    );
+}

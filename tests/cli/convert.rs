@@ -256,3 +256,72 @@ fn overrides_match_relative_to_the_config_folder_from_a_subfolder() {
         "{text}"
     );
 }
+
+/// A value holding a line that looks like the closing `+++` (issue 11): the emitter wrote it
+/// raw inside a TOML multi-line string, the splitter then closed the block there, and the
+/// converted post no longer parsed. The assembled file is now loaded as the next run will
+/// load it before anything is written: the post is refused and left as it was — or, where
+/// the emitter writes such a line safely, converted to a post that reads back the same.
+#[test]
+fn convert_never_writes_a_block_that_would_close_early() {
+    let sources = [
+        "---\ntitle: T\nnote: \"a\\n+++\\nb\"\n---\nBody\n",
+        "---\ntitle: T\nnote: \"a\\n+++ \\t\\nb\"\n---\nBody\n",
+        "---\ntitle: T\nnote: |\n  a\n  +++\n  b\n---\nBody\n",
+        "---\ntitle: T\nextra:\n  note: \"a\\n+++\\nb\"\n---\nBody\n",
+    ];
+    for source in sources {
+        let dir = tempfile::tempdir().unwrap();
+        let post = dir.path().join("post.md");
+        std::fs::write(&post, source).unwrap();
+        let out = convert_in(dir.path(), &["--to", "toml", "--write", "post.md"]);
+        let now = std::fs::read_to_string(&post).unwrap();
+        if out.code == 1 {
+            assert!(
+                out.stdout
+                    .contains("post.md: refused: the TOML written would not read back"),
+                "{source:?}: {}",
+                out.stdout
+            );
+            assert_eq!(now, source, "a refused post is left as it was");
+            continue;
+        }
+        assert_eq!(out.code, 0, "{source:?}: {}{}", out.stdout, out.stderr);
+        assert!(now.ends_with("+++\nBody\n"), "{now}");
+        let back = convert_in(dir.path(), &["--to", "yaml", "--write", "post.md"]);
+        assert_eq!(back.code, 0, "{now:?} does not read back: {}", back.stdout);
+        let yaml = std::fs::read_to_string(&post).unwrap();
+        assert!(yaml.contains("a\n+++"), "{yaml:?}");
+    }
+}
+
+/// One message per failure: `check` and `convert` say the same about an unclosed block
+/// (they used to word it differently, and check's "opened here" named no line).
+#[test]
+fn check_and_convert_word_an_unclosed_block_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("post.md"), "\n---\ntitle: T\n").unwrap();
+    let message = "YAML front matter opened at line 2 is never closed";
+    let convert = convert_in(dir.path(), &["--to", "toml", "post.md"]);
+    assert!(
+        convert
+            .stdout
+            .contains(&format!("post.md: error: {message}")),
+        "{}",
+        convert.stdout
+    );
+    let check = run(fmx().current_dir(dir.path()).args([
+        "check",
+        "--no-config",
+        "--color",
+        "never",
+        "post.md",
+    ]));
+    assert!(
+        check.stdout.contains(&format!(
+            "post.md:2:1: error[unclosed-front-matter] {message}"
+        )),
+        "{}",
+        check.stdout
+    );
+}

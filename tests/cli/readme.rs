@@ -109,3 +109,150 @@ fn which(tool: &str) -> Option<()> {
         .filter(|o| o.status.success())
         .map(|_| ())
 }
+
+/// Undoes `cat -A`/`cat -v` markings: `M-x` is the byte 0x80 + x, `^M` a carriage return,
+/// `^I` a tab; under `-A` a line's `$` is its line break (a line without one has none).
+fn uncat(lines: &[&str], dollar_ends: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in lines {
+        let (text, eol) = match line.strip_suffix('$') {
+            Some(t) if dollar_ends => (t, true),
+            _ => (*line, !dollar_ends),
+        };
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+                (b'M', Some(b'-'), Some(&c)) => {
+                    out.push(0x80 | c);
+                    i += 3;
+                }
+                (b'^', Some(b'M'), _) if dollar_ends || text.ends_with("^M") => {
+                    out.push(b'\r');
+                    i += 2;
+                }
+                (b'^', Some(b'I'), _) => {
+                    out.push(b'\t');
+                    i += 2;
+                }
+                (b, _, _) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        if eol {
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// One transcript step: a command and the lines under it up to the next blank line
+/// followed by a command (a post may hold blank lines of its own).
+fn transcript(example: &str) -> Vec<(String, Vec<&str>)> {
+    let mut steps: Vec<(String, Vec<&str>)> = Vec::new();
+    for line in example.lines() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            if let Some((_, lines)) = steps.last_mut()
+                && lines.last() == Some(&"")
+            {
+                lines.pop();
+            }
+            steps.push((command.to_string(), Vec::new()));
+        } else if let Some((_, lines)) = steps.last_mut() {
+            lines.push(line);
+        }
+    }
+    steps
+}
+
+/// Every `fmx explain` example is replayed: its files written as `cat` shows them, its
+/// `fmx check` run, and the output must be exactly what the page shows. The one example
+/// that cannot be replayed here (an unreadable file, where the tests may run as root) is
+/// named, so a new one cannot slip through.
+#[test]
+fn every_explain_example_prints_what_its_page_shows() {
+    let mut wrong = Vec::new();
+    for &rule in fmx::rules::Rule::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let steps = transcript(rule.doc().example);
+        if steps.iter().any(|(c, _)| c.starts_with("chmod")) {
+            assert_eq!(
+                rule.name(),
+                "unreadable-file",
+                "only this page may use chmod"
+            );
+            continue;
+        }
+        let mut checked = false;
+        for (command, lines) in &steps {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            match words.as_slice() {
+                ["cat", flag, file] => {
+                    std::fs::write(dir.path().join(file), uncat(lines, *flag == "-A")).unwrap()
+                }
+                ["cat", file] => {
+                    std::fs::write(dir.path().join(file), uncat(lines, false)).unwrap()
+                }
+                ["fmx", "check", args @ ..] => {
+                    let mut cmd = crate::support::fmx();
+                    cmd.current_dir(dir.path()).args([
+                        "check",
+                        "--color",
+                        "never",
+                        "--no-progress",
+                    ]);
+                    if !dir.path().join("fmx.toml").exists() {
+                        cmd.arg("--no-config");
+                    }
+                    let out = crate::support::run(cmd.args(args));
+                    let shown = lines.join("\n") + "\n";
+                    if out.stdout != shown {
+                        wrong.push(format!(
+                            "{rule}: the page shows\n{shown}fmx prints\n{}",
+                            out.stdout
+                        ));
+                    }
+                    checked = true;
+                }
+                other => panic!("{rule}: a step the replay does not know: {other:?}"),
+            }
+        }
+        assert!(checked, "{rule}: the example runs no `fmx check`");
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} pages are wrong:\n\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// The README's rule table lists exactly the registry's rules, each with its default.
+#[test]
+fn readme_rule_table_matches_the_registry() {
+    let readme = std::fs::read_to_string(fixtures().join("../README.md")).unwrap();
+    let rows: Vec<(String, String)> = readme
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let name = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            let default = *cells.get(2)?;
+            matches!(default, "error" | "warn" | "off")
+                .then(|| (name.to_string(), default.to_string()))
+        })
+        .collect();
+    let registry: Vec<(String, String)> = fmx::rules::Rule::ALL
+        .iter()
+        .map(|r| {
+            let default = match r.default_severity() {
+                Some(fmx::diagnostic::Severity::Error) => "error",
+                Some(fmx::diagnostic::Severity::Warning) => "warn",
+                None => "off",
+            };
+            (r.name().to_string(), default.to_string())
+        })
+        .collect();
+    assert_eq!(rows, registry);
+}

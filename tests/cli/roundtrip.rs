@@ -82,18 +82,18 @@ fn every_corpus_post_round_trips_or_is_refused() {
             }
             let direction = format!("{} → {} → {}", from.name(), to.name(), from.name());
             let there = convert_bytes(&bytes, &options(to));
-            let cell = match there.status {
+            let cell = match there.status() {
                 Status::Converted => {
-                    let new = there.new_bytes.unwrap();
+                    let new = there.new_bytes().unwrap().to_vec();
                     assert!(
                         new.ends_with(&body),
                         "{}: body changed going to {to}",
                         path.display()
                     );
                     let back = convert_bytes(&new, &options(from));
-                    match back.status {
+                    match back.status() {
                         Status::Converted => {
-                            let round = back.new_bytes.unwrap();
+                            let round = back.new_bytes().unwrap().to_vec();
                             assert!(
                                 round.ends_with(&body),
                                 "{}: body changed coming back",
@@ -111,25 +111,25 @@ fn every_corpus_post_round_trips_or_is_refused() {
                             "converted".to_string()
                         }
                         Status::Refused => {
-                            format!("refused back: {}", reason_kind(back.reason.as_deref()))
+                            format!("refused back: {}", reason_kind(back.reason().as_deref()))
                         }
                         s => {
                             failures.push(format!(
                                 "{}: {direction}: {s:?} coming back: {:?}",
                                 path.display(),
-                                back.reason
+                                back.reason()
                             ));
                             "error back".into()
                         }
                     }
                 }
-                Status::Refused => format!("refused: {}", reason_kind(there.reason.as_deref())),
+                Status::Refused => format!("refused: {}", reason_kind(there.reason().as_deref())),
                 Status::Unchanged => "unchanged".into(),
                 Status::Error => {
                     failures.push(format!(
                         "{}: {direction}: error {:?}",
                         path.display(),
-                        there.reason
+                        there.reason()
                     ));
                     "error".into()
                 }

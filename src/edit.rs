@@ -1,0 +1,133 @@
+//! Byte edits on a post: apply them, load the result again through [`Post::load`], and hand
+//! it on only if the body is byte for byte the same and every value is what the edits meant.
+//!
+//! `check --fix` and `check --diff` use it; so will `fmx edit` and an editor's code actions.
+
+use std::ops::Range;
+
+use crate::document::{Format, Layout};
+use crate::formats::Limits;
+use crate::load::{BlockError, LoadError, Post};
+use crate::rules::Rule;
+use crate::value::{Pos, Table};
+
+/// One replacement of bytes in the file, and the rule it fixes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub replacement: String,
+    pub rule: Rule,
+}
+
+/// A diagnostic's repair: its edits, and what they do to the values (for verification).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    /// The top-level keys in their new order, when the edits reorder them.
+    pub reorder: Option<Vec<String>>,
+}
+
+/// What the edited file must read as.
+#[derive(Clone, Copy, Debug)]
+pub enum Expected<'a> {
+    /// A table with exactly these values, and as many duplicate keys as before (edits
+    /// never add one).
+    Table { table: &'a Table, duplicates: usize },
+    /// Still the same non-table front matter (a fix of the BOM, say, on a block that is a
+    /// list): the block is not a post's key/value pairs before or after.
+    NotAMapping(&'a str),
+}
+
+/// An edited file that verified, with the edits that made it.
+#[derive(Clone, Debug)]
+pub struct Edited {
+    pub bytes: Vec<u8>,
+    pub edits: Vec<Edit>,
+}
+
+/// Why edits were not applied.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum EditError {
+    #[error("two edits overlap")]
+    Overlap,
+    #[error("the edited file would not read back: {0}")]
+    DoesNotLoad(LoadError),
+    #[error("the edited file would change the body")]
+    BodyChanged,
+    #[error("the edited file would read back with different values")]
+    ValuesChanged,
+}
+
+/// The byte offset in the file of a position inside the front matter.
+pub fn offset_of(bytes: &[u8], layout: &Layout, pos: Pos) -> Option<usize> {
+    let block = layout.content.clone();
+    let mut line = layout.content_line;
+    let mut start = block.start;
+    while line < pos.line {
+        start += bytes[start..block.end].iter().position(|&b| b == b'\n')? + 1;
+        line += 1;
+    }
+    let text = std::str::from_utf8(&bytes[start..block.end]).ok()?;
+    let skip = text
+        .char_indices()
+        .nth(pos.col.checked_sub(1)? as usize)
+        .map(|(i, _)| i)?;
+    Some(start + skip)
+}
+
+/// Applies `edits` to `bytes` (a post whose format is `format` and whose body is `body`) and
+/// verifies the result by loading it as a later run will.
+pub fn apply(
+    bytes: &[u8],
+    format: Format,
+    body: Range<usize>,
+    mut edits: Vec<Edit>,
+    expected: Expected<'_>,
+    limits: &Limits,
+) -> Result<Edited, EditError> {
+    edits.sort_by_key(|e| e.range.start);
+    if edits.windows(2).any(|w| w[0].range.end > w[1].range.start) {
+        return Err(EditError::Overlap);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    for e in &edits {
+        out.extend_from_slice(&bytes[at..e.range.start]);
+        out.extend_from_slice(e.replacement.as_bytes());
+        at = e.range.end;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    verify(&out, format, &bytes[body], expected, limits)?;
+    Ok(Edited { bytes: out, edits })
+}
+
+/// Loads `new` and checks it against what it must read as.
+pub fn verify(
+    new: &[u8],
+    format: Format,
+    body: &[u8],
+    expected: Expected<'_>,
+    limits: &Limits,
+) -> Result<(), EditError> {
+    let layout = match (Post::load(new, limits), expected) {
+        (Ok(post), Expected::Table { table, duplicates }) => {
+            if !post.table.same_value(table) || post.duplicates.len() != duplicates {
+                return Err(EditError::ValuesChanged);
+            }
+            post.layout
+        }
+        (Err(LoadError::Block { layout, error }), Expected::NotAMapping(want)) => match error {
+            BlockError::NotAMapping { found, .. } if found == want => *layout,
+            error => return Err(EditError::DoesNotLoad(LoadError::Block { layout, error })),
+        },
+        (Ok(_), Expected::NotAMapping(_)) => return Err(EditError::ValuesChanged),
+        (Err(e), _) => return Err(EditError::DoesNotLoad(e)),
+    };
+    if layout.format != format {
+        return Err(EditError::ValuesChanged);
+    }
+    if &new[layout.body.clone()] != body {
+        return Err(EditError::BodyChanged);
+    }
+    Ok(())
+}
