@@ -6,6 +6,7 @@ mod check;
 mod config;
 mod convert;
 mod corpus;
+mod delimiters;
 mod faults;
 mod readme;
 mod roundtrip;

@@ -196,7 +196,11 @@ impl Writer {
             },
             Value::Float(f) => self.out.push_str(&float_text(f, path)?),
             Value::String(s) => {
-                if top && self.options.multiline_strings && s.contains('\n') {
+                if top
+                    && self.options.multiline_strings
+                    && s.contains('\n')
+                    && !has_delimiter_line(s)
+                {
                     write_multiline_string(&mut self.out, s);
                 } else {
                     write_basic_string(&mut self.out, s);
@@ -421,6 +425,13 @@ fn write_multiline_string(out: &mut String, s: &str) {
     }
     out.push_str(&s[run..]);
     out.push_str("\"\"\"");
+}
+
+/// A line of `s` that a splitter could take for the block's closing `+++`. Hugo closes the
+/// block at any line that starts with `+++`, fmx at `+++` and blanks: the stricter reading
+/// is kept, so such a string goes on one line with `\n` escapes.
+fn has_delimiter_line(s: &str) -> bool {
+    s.split('\n').any(|line| line.starts_with("+++"))
 }
 
 /// The characters TOML allows neither in strings nor in comments (tab aside).
@@ -882,6 +893,23 @@ next \\""""#,
         for (value, written) in cases {
             let t = table(vec![("s", string(value))]);
             assert_eq!(text_of(&t), format!("s = {written}\n"), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn no_string_line_can_close_the_block() {
+        for value in ["a\n+++\nb", "+++ \t\nb", "a\n+++\r\nb", "a\n+++x\n"] {
+            let mut t = table(vec![("s", string(value))]);
+            t.entries.insert(
+                "x".to_string(),
+                crate::value::Entry::new(Default::default(), sub(vec![("y", string(value))])),
+            );
+            let text = text_of(&t);
+            assert!(
+                text.lines().all(|line| !line.starts_with("+++")),
+                "{value:?} written as\n{text}"
+            );
+            reads_back(&t, &text);
         }
     }
 
