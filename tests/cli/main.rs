@@ -8,6 +8,7 @@ mod convert;
 mod corpus;
 mod delimiters;
 mod faults;
+mod meaning;
 mod readme;
 mod roundtrip;
 mod support;
