@@ -86,3 +86,47 @@ fn nesting_at_the_ceiling_converts_in_every_direction() {
         deeper.stdout
     );
 }
+
+/// Runs `fmx ARGS` in `dir` under a 1 GiB address-space limit, so that a run that would
+/// take gigabytes fails fast instead of taking the machine with it.
+fn bounded(dir: &Path, args: &[&str]) -> Output {
+    let bin = assert_cmd::cargo::cargo_bin("fmx");
+    let mut cmd = assert_cmd::Command::new("sh");
+    cmd.current_dir(dir)
+        .arg("-c")
+        .arg("ulimit -v 1048576; exec \"$0\" \"$@\"")
+        .arg(bin)
+        .args(args);
+    run(&mut cmd)
+}
+
+#[test]
+fn a_huge_negative_exponent_is_refused_without_padding_zeros() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("p.md"),
+        "---\ntitle: T\ndate: 1e-2147483648\n---\nBody\n",
+    );
+    for to in ["toml", "json", "yaml"] {
+        let out = bounded(
+            dir.path(),
+            &[
+                "convert",
+                "--no-config",
+                "--dates",
+                "rfc3339",
+                "--to",
+                to,
+                "p.md",
+            ],
+        );
+        assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+        assert!(
+            out.stdout.contains(
+                "p.md: refused: `date`: `1.0e-2147483648` has more than nine fraction digits"
+            ),
+            "{}",
+            out.stdout
+        );
+    }
+}
