@@ -130,3 +130,81 @@ fn a_huge_negative_exponent_is_refused_without_padding_zeros() {
         );
     }
 }
+
+/// `fmx check --no-config POST` on `text`, returning its human output.
+fn check_text(text: &[u8]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.md"), text).unwrap();
+    in_dir(dir.path(), &["check", "--no-config", "p.md"])
+}
+
+#[test]
+fn a_bare_carriage_return_in_toml_is_a_syntax_error() {
+    // toml-test `invalid/control/bare-cr` as front matter, in an LF and in a CRLF file: a
+    // lone CR before a CRLF used to fold into a CRLF and pass.
+    let comment = "# The following line contains a single carriage return control character";
+    for (text, line) in [
+        (
+            format!("+++\ntitle = \"T\"\n{comment}\r\n\r\r\n+++\nBody\n"),
+            4,
+        ),
+        (
+            format!("+++\r\ntitle = \"T\"\r\n{comment}\r\n\r\r\n+++\r\n"),
+            4,
+        ),
+        ("+++\ntitle = \"T\"\nx = 1\n\r \n+++\n".to_string(), 4),
+    ] {
+        let out = check_text(text.as_bytes());
+        assert!(
+            out.stdout.contains(&format!(
+                "p.md:{line}:1: error[syntax-error] invalid TOML: a carriage return not \
+                 followed by a line feed"
+            )),
+            "{text:?}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn a_tab_where_indentation_is_expected_is_a_yaml_syntax_error() {
+    let needs = "invalid YAML: a quoted scalar's continuation line must be indented by at least";
+    for (block, at) in [
+        // yaml-test-suite DK95/01, and QB6E (the same rule without the tab).
+        ("foo: \"bar\n\tbaz\"\n", "4:1"),
+        ("quoted: \"a\nb\nc\"\n", "4:1"),
+        ("x:\n  foo: 'bar\n  \tbaz'\n", "5:3"),
+    ] {
+        let out = check_text(format!("---\ntitle: T\n{block}---\nBody\n").as_bytes());
+        assert!(
+            out.stdout
+                .contains(&format!("p.md:{at}: error[syntax-error] {needs}")),
+            "{block:?}: {}",
+            out.stdout
+        );
+    }
+    // DK95/02 and /08: spaces first, then tabs, are fine.
+    for block in [
+        "foo: \"bar\n  \tbaz\"\n",
+        "foo: \"bar\n \t \t baz \t \t \"\n",
+    ] {
+        let out = check_text(format!("---\ntitle: T\n{block}---\nBody\n").as_bytes());
+        assert!(!out.stdout.contains("syntax-error"), "{}", out.stdout);
+    }
+}
+
+#[test]
+fn a_closed_block_with_a_line_over_the_limit_names_the_limit() {
+    // Longer than the prefix `check` reads (the limit and 64 KiB).
+    let long = "a".repeat(2 << 20);
+    let out = check_text(format!("---\ntitle: T\nx: {long}\n---\nBody\n").as_bytes());
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .starts_with("p.md:1:1: error[limit-exceeded] YAML front matter opened here"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("1 MiB"), "{}", out.stdout);
+    assert!(!out.stdout.contains("unclosed"), "{}", out.stdout);
+}

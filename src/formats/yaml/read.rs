@@ -28,6 +28,7 @@ pub(super) fn read(text: &str, first_line: u32, limits: &Limits) -> Result<Parse
     options.block_nesting_limit = limits.max_depth;
     options.max_buffered_comment_events = MAX_BUFFERED_COMMENTS;
     let mut reader = Reader {
+        text,
         first_line,
         limits,
         stack: Vec::new(),
@@ -47,6 +48,7 @@ pub(super) fn read(text: &str, first_line: u32, limits: &Limits) -> Result<Parse
 }
 
 struct Reader<'l> {
+    text: &'l str,
     first_line: u32,
     limits: &'l Limits,
     /// The collections being built, innermost last.
@@ -104,6 +106,9 @@ impl Size {
 
 struct Frame {
     pos: Pos,
+    /// Column of the entries' keys or dashes (granit places a block sequence after its
+    /// first `- `).
+    entry_col: u32,
     style: Style,
     anchor: usize,
     size: Size,
@@ -234,6 +239,9 @@ impl Reader<'_> {
     ) -> Result<(), ParseError> {
         self.node_starts();
         let pos = self.pos(span.start);
+        if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+            self.check_continuation_indent(pos, span)?;
+        }
         let tag_pos = span.tag_span().map_or(pos, |t| self.pos(t.start));
         let kind = classify_tag(tag).map_err(|m| syntax(tag_pos, m))?;
         // granit reports an empty node (`key:`) as a zero-width plain `~`.
@@ -270,6 +278,53 @@ impl Reader<'_> {
         self.complete(item)
     }
 
+    /// Each line a quoted scalar continues on must be indented by more spaces than the block
+    /// collection it stands in; a tab is not indentation (yaml-test-suite DK95/01, QB6E).
+    /// granit accepts such lines, and so do libyaml readers, but YAML 1.2 readers refuse
+    /// them.
+    fn check_continuation_indent(&self, pos: Pos, span: Span) -> Result<(), ParseError> {
+        let Some(range) = span.byte_range() else {
+            return Ok(());
+        };
+        let Some(source) = self.text.get(range) else {
+            return Ok(());
+        };
+        // A block collection at column c holds its keys after c - 1 spaces.
+        let needed = self
+            .stack
+            .iter()
+            .rev()
+            .find(|f| f.style == Style::Block)
+            .map_or(0, |f| f.entry_col as usize);
+        for (i, line) in source.split('\n').enumerate().skip(1) {
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            let blank = line.trim_start_matches([' ', '\t']).is_empty();
+            if spaces < needed && !blank {
+                let line_no = pos
+                    .line
+                    .saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+                let col = u32::try_from(spaces + 1).unwrap_or(u32::MAX);
+                return Err(syntax(
+                    Pos::new(line_no, col),
+                    format!(
+                        "a quoted scalar's continuation line must be indented by at least \
+                         {needed} space{} (a tab is not indentation)",
+                        if needed == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The column of the `-` before a block sequence's first item, which starts at `m`.
+    fn dash_col(&self, m: Marker) -> Option<u32> {
+        let before = self.text.get(..m.byte_offset()?)?;
+        let dash = before.trim_end_matches([' ', '\t']).strip_suffix('-')?;
+        let line_start = dash.rfind('\n').map_or(0, |i| i + 1);
+        u32::try_from(dash[line_start..].chars().count() + 1).ok()
+    }
+
     fn open(
         &mut self,
         is_map: bool,
@@ -289,8 +344,14 @@ impl Reader<'_> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(too_deep(pos, self.limits));
         }
+        let entry_col = if is_map {
+            pos.col
+        } else {
+            self.dash_col(span.start).unwrap_or(pos.col)
+        };
         self.stack.push(Frame {
             pos,
+            entry_col,
             style: structure_style(style),
             anchor,
             size: Size::scalar(""),
