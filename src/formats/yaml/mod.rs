@@ -9,6 +9,7 @@ mod comments;
 mod fast;
 mod merge;
 mod read;
+pub mod readings;
 mod scalar;
 mod timestamp;
 pub mod write;
@@ -17,6 +18,7 @@ mod yaml11;
 #[cfg(test)]
 mod tests;
 
+pub use readings::{Reading, UnknownYamlVersion, YamlVersion, parse_as, readings};
 pub use scalar::{lint_ambiguity, plain_is_safe, yaml11_ambiguity};
 
 use super::{Limits, ParseError, Parsed};

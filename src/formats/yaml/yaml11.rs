@@ -268,3 +268,40 @@ fn psych_float(plain: &str) -> bool {
         && exp_ok
         && !(int.is_empty() && frac.is_empty())
 }
+
+/// The value PyYAML's resolver (YAML 1.1) constructs from a plain scalar, where fmx can hold
+/// it: `None` for what PyYAML refuses to load (`=`, `<<` as a value), for integers beyond
+/// i128 and for base-60 floats.
+pub(super) fn pyyaml_value(plain: &str) -> Option<Value> {
+    match plain {
+        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Some(Value::Bool(true));
+        }
+        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Some(Value::Bool(false));
+        }
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "=" | "<<" => return None,
+        _ => {}
+    }
+    if let Some(int11) = yaml11_int(plain) {
+        return int11
+            .value
+            .map(|value| Value::Int(crate::value::Int { value }));
+    }
+    if yaml11_float(plain) {
+        if let Some(f) = special_float(plain) {
+            return Some(Value::Float(f));
+        }
+        let clean = plain.replace('_', "");
+        if clean.contains(':') {
+            return None;
+        }
+        return crate::value::Float::from_decimal_text(&clean).map(Value::Float);
+    }
+    // Timestamps read as fmx reads them (the YAML 1.1 timestamp type); all else is a string.
+    match super::scalar::resolve_plain(plain) {
+        Ok(v @ Value::DateTime(_)) => Some(v),
+        _ => Some(Value::String(plain.to_owned())),
+    }
+}
