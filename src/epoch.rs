@@ -72,6 +72,16 @@ pub fn from_rfc3339(text: &str) -> Result<String, EpochError> {
     Ok(format_scaled(scaled, digits))
 }
 
+/// Epoch seconds of a date string as a post's readers take it: RFC 3339 with an offset, or
+/// a shape Ruby's Psych (Jekyll) reads as a time with an offset (`2013-06-27 11:00:01
+/// +0000` → `1372330801`). For `--dates epoch` on a YAML post, in place of `from_rfc3339`.
+pub fn from_date_text(text: &str) -> Result<String, EpochError> {
+    from_rfc3339(text).or_else(|err| match crate::formats::yaml::psych_time(text.trim()) {
+        Some(d) if d.kind == crate::value::DateTimeKind::Offset => from_rfc3339(&d.text),
+        _ => Err(err),
+    })
+}
+
 /// Whether `text` is an RFC 3339 date-time with an offset (the shape `from_rfc3339` takes).
 pub fn is_rfc3339(text: &str) -> bool {
     from_rfc3339(text).is_ok()
@@ -226,6 +236,25 @@ mod tests {
             "1602377984.25"
         );
         assert_eq!(from_rfc3339("2020-10-11 00:59:44Z").unwrap(), "1602377984");
+    }
+
+    #[test]
+    fn psych_times_name_their_instant() {
+        assert_eq!(
+            from_date_text("2013-06-27 11:00:01 +0000").unwrap(),
+            "1372330801"
+        );
+        assert_eq!(
+            from_date_text("2013-06-27 13:00:01.5 +0200").unwrap(),
+            "1372330801.5"
+        );
+        assert_eq!(
+            from_date_text("2020-10-11T00:59:44Z").unwrap(),
+            "1602377984"
+        );
+        // No offset, no instant: the machine's zone is not the site's.
+        assert!(from_date_text("2013-06-27 11:00:01").is_err());
+        assert!(from_date_text("2020-1-5").is_err());
     }
 
     #[test]

@@ -13,8 +13,8 @@ use granit_parser::{Event, Parser, ScalarStyle};
 use super::read::syntax;
 use super::scalar::resolve_plain;
 use super::yaml11::{PSYCH, pyyaml_value, yaml11_reading};
-use crate::formats::{DuplicateKey, Limits, ParseError, Parsed};
-use crate::value::{Pos, Style, Table, Value};
+use crate::formats::{DuplicateKey, Limits, ParseError, Parsed, key_path};
+use crate::value::{DateTime, Node, Pos, Style, Table, Value};
 
 /// Which YAML reads the block.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -177,6 +177,58 @@ fn reading(text: &str, key: bool, pos: Pos) -> Option<Reading> {
         readers,
         theirs,
     })
+}
+
+/// A plain string that Ruby's Psych (Jekyll) reads as a date or time, given that type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retyped {
+    /// Key path (`date`, `events[2].at`).
+    pub key: String,
+    pub pos: Pos,
+    /// The scalar as written (`2013-06-27 11:00:01 +0000`).
+    pub text: String,
+    /// What it became (`2013-06-27T11:00:01+00:00`, an offset date-time).
+    pub to: DateTime,
+}
+
+/// Gives each plain string of a YAML tree that Psych reads as a date or time that type
+/// ([`super::psych_time`]), so a conversion keeps Jekyll's reading: TOML writes a date-time,
+/// YAML an unquoted timestamp Psych reads as a time again, JSON its RFC 3339 text. fmx and
+/// YAML 1.2 readers read a string there, so every change is returned for the report to list.
+pub fn retype_psych_times(root: &mut Node) -> Vec<Retyped> {
+    let mut changed = Vec::new();
+    let mut stack = vec![(root, String::new())];
+    while let Some((node, path)) = stack.pop() {
+        let psych = match &node.value {
+            Value::String(s) if node.style == Style::Plain => super::psych_time(s),
+            _ => None,
+        };
+        if let Some(to) = psych {
+            let old = std::mem::replace(&mut node.value, Value::DateTime(to.clone()));
+            changed.push(Retyped {
+                key: path,
+                pos: node.pos,
+                text: old.as_str().unwrap_or_default().to_owned(),
+                to,
+            });
+            continue;
+        }
+        match &mut node.value {
+            Value::Array(items) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    stack.push((item, format!("{path}[{i}]")));
+                }
+            }
+            Value::Table(table) => {
+                for (key, entry) in table.entries.iter_mut() {
+                    stack.push((&mut entry.node, key_path(&path, key)));
+                }
+            }
+            _ => {}
+        }
+    }
+    changed.sort_by_key(|r| r.pos);
+    changed
 }
 
 /// Parses a YAML block under `version`. [`YamlVersion::Core12`] is [`super::parse`];
@@ -435,6 +487,74 @@ mod tests {
                         r.message()
                     ),
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn psych_times_are_retyped_with_their_key_paths() {
+        let block = "date: 2013-06-27 11:00:01 +0000\nq: \"2013-06-27 11:00:01 +0000\"\n\
+                     l: [x, 2020-1-5]\nfine: 2020-10-10\n";
+        let mut p = super::super::parse(block, 2, &Limits::default()).unwrap();
+        let changed = retype_psych_times(&mut p.root);
+        let summary: Vec<_> = changed
+            .iter()
+            .map(|r| (r.key.as_str(), r.to.text.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("date", "2013-06-27T11:00:01+00:00"),
+                ("l[1]", "2020-01-05")
+            ]
+        );
+        assert_eq!(changed[0].pos, Pos::new(2, 7));
+        assert!(matches!(value_of(&p, "date"), Value::DateTime(_)));
+        assert!(
+            matches!(value_of(&p, "q"), Value::String(_)),
+            "a quoted string stays"
+        );
+    }
+
+    /// Psych reads each shape as the instant (or date) `psych_time` gives, and reads
+    /// fmx's YAML of that date-time as a time again.
+    #[test]
+    fn psych_agrees_with_psych_time() {
+        use crate::formats::yaml::tests::readers::{self, Reader};
+        let shapes = [
+            "2013-06-27 11:00:01 +0000",
+            "2013-06-27 11:00:01.25 -0700",
+            "2020-10-10T10:00:00 +0530",
+            "2020-1-5",
+        ];
+        let mut texts: Vec<String> = shapes.iter().map(|s| format!("a: {s}\n")).collect();
+        let written: Vec<DateTime> = shapes
+            .iter()
+            .map(|s| super::super::psych_time(s).unwrap())
+            .collect();
+        for d in &written {
+            let t = crate::formats::toml::write::test_values::table(vec![(
+                "a",
+                Node::new(Value::DateTime(d.clone()), Pos::default()),
+            )]);
+            texts.push(super::super::write::emit(&t).unwrap().text);
+        }
+        let Some(loaded) = readers::load(Reader::Psych, &texts) else {
+            return;
+        };
+        for (i, theirs) in loaded.iter().enumerate() {
+            let ours = Value::DateTime(written[i % shapes.len()].clone());
+            let theirs = &theirs[1][0][1];
+            if let Err(why) = readers::same_as(&ours, theirs, &texts[i]) {
+                panic!("{why}");
+            }
+            // To the second and the offset: the instant is the same.
+            if let (Value::DateTime(d), Some(t)) = (&ours, theirs[1].as_str())
+                && d.kind == crate::value::DateTimeKind::Offset
+            {
+                let a: jiff::Timestamp = d.text.parse().unwrap();
+                let b: jiff::Timestamp = t.parse().unwrap();
+                assert_eq!(a, b, "{}", texts[i]);
             }
         }
     }
