@@ -54,6 +54,8 @@ impl Default for Limits {
 pub struct Parsed {
     pub root: Node,
     pub duplicates: Vec<DuplicateKey>,
+    /// TOML 1.1 syntax that TOML 1.0 readers reject, each at its position (TOML only).
+    pub toml11: Vec<toml::Toml11Syntax>,
 }
 
 /// The same key twice in one mapping. The later occurrence wins, as in most readers.

@@ -657,7 +657,7 @@ pub(crate) mod test_values {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::test_values::*;
@@ -1264,7 +1264,82 @@ next \\""""#,
                     .map_err(|e| TestCaseError::fail(format!("{e}\n--- text:\n{}", emitted.text)))?;
                 same_table(&t, &parsed, "", false)
                     .map_err(|why| TestCaseError::fail(format!("{why}\n--- text:\n{}", emitted.text)))?;
+                // TOML 1.0 readers (Hugo's go-toml, Python's tomllib) read all fmx writes.
+                let ours = crate::formats::toml::parse(&emitted.text, 1, &crate::formats::Limits::default())
+                    .map_err(|e| TestCaseError::fail(format!("{e}\n--- text:\n{}", emitted.text)))?;
+                prop_assert!(ours.toml11.is_empty(), "{:?}\n--- text:\n{}", ours.toml11, emitted.text);
             }
         }
+    }
+
+    /// Python's `tomllib` (TOML 1.0 before Python 3.15) reads each text, or says why not:
+    /// `None` when python3 or tomllib is missing.
+    #[allow(clippy::print_stderr)]
+    pub(crate) fn tomllib_errors(texts: &[String]) -> Option<Vec<Option<String>>> {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+        const SCRIPT: &str = "import json, sys, tomllib\nout = []\n\
+            for t in json.load(sys.stdin):\n    try:\n        tomllib.loads(t); out.append(None)\n\
+            \x20   except Exception as e:\n        out.append(str(e))\nprint(json.dumps(out))\n";
+        let child = Command::new("python3")
+            .args(["-c", SCRIPT])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("note: tomllib check skipped: no python3");
+            return None;
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(serde_json::to_string(texts).expect("JSON").as_bytes());
+        }
+        let output = child.wait_with_output().expect("python3 runs");
+        if !output.status.success() {
+            eprintln!(
+                "note: tomllib check skipped: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+            return None;
+        }
+        Some(serde_json::from_slice(&output.stdout).expect("JSON from python3"))
+    }
+
+    #[test]
+    fn tomllib_reads_everything_fmx_writes() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let strategy = arb_table(false);
+        let texts: Vec<String> = (0..300)
+            .map(|_| strategy.new_tree(&mut runner).expect("a table").current())
+            .map(|t| emit(&t).expect("emits").text)
+            .collect();
+        let Some(errors) = tomllib_errors(&texts) else {
+            return;
+        };
+        for (text, error) in texts.iter().zip(errors) {
+            assert_eq!(error, None, "--- text:\n{text}");
+        }
+    }
+
+    /// The escapes and layouts TOML 1.1 added are never written: ESC is `\u001B`, inline
+    /// tables stay on one line with no trailing comma, times keep their seconds.
+    #[test]
+    fn output_is_toml_1_0() {
+        let t = table(vec![
+            ("esc", string("\u{1b}[0m \u{7f} \u{0}")),
+            ("multi", string("line\n\u{1b}\n")),
+            (
+                "inline",
+                array(vec![sub(vec![("a", int(1)), ("b", sub(vec![]))])]),
+            ),
+            ("time", datetime(DateTimeKind::Time, "07:32:00")),
+        ]);
+        let text = text_of(&t);
+        let parsed =
+            crate::formats::toml::parse(&text, 1, &crate::formats::Limits::default()).unwrap();
+        assert_eq!(parsed.toml11, [], "{text}");
+        assert!(!text.contains("\\e") && !text.contains("\\x"), "{text}");
     }
 }

@@ -573,6 +573,7 @@ impl Reader<'_> {
         Parsed {
             root,
             duplicates: self.duplicates,
+            toml11: Vec::new(),
         }
     }
 }
