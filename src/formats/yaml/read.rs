@@ -278,10 +278,10 @@ impl Reader<'_> {
         self.complete(item)
     }
 
-    /// Each line a quoted scalar continues on must be indented by more spaces than the block
-    /// collection it stands in; a tab is not indentation (yaml-test-suite DK95/01, QB6E).
-    /// granit accepts such lines, and so do libyaml readers, but YAML 1.2 readers refuse
-    /// them.
+    /// A tab where a quoted scalar's continuation line needs indentation: YAML indents with
+    /// spaces only, more than the block collection around (yaml-test-suite DK95/01). granit
+    /// accepts it. A line short of spaces with no tab (QB6E) is accepted as Jekyll's and
+    /// Hugo's readers accept it: refusing that would fail posts every site reads.
     fn check_continuation_indent(&self, pos: Pos, span: Span) -> Result<(), ParseError> {
         let Some(range) = span.byte_range() else {
             return Ok(());
@@ -299,7 +299,7 @@ impl Reader<'_> {
         for (i, line) in source.split('\n').enumerate().skip(1) {
             let spaces = line.len() - line.trim_start_matches(' ').len();
             let blank = line.trim_start_matches([' ', '\t']).is_empty();
-            if spaces < needed && !blank {
+            if spaces < needed && !blank && line[spaces..].starts_with('\t') {
                 let line_no = pos
                     .line
                     .saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
@@ -307,8 +307,8 @@ impl Reader<'_> {
                 return Err(syntax(
                     Pos::new(line_no, col),
                     format!(
-                        "a quoted scalar's continuation line must be indented by at least \
-                         {needed} space{} (a tab is not indentation)",
+                        "a tab where indentation is expected: a quoted scalar's continuation \
+                         line must be indented by at least {needed} space{} first",
                         if needed == 1 { "" } else { "s" }
                     ),
                 ));
