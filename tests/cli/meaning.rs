@@ -210,3 +210,48 @@ fn a_closed_block_with_a_line_over_the_limit_names_the_limit() {
     assert!(out.stdout.contains("1 MiB"), "{}", out.stdout);
     assert!(!out.stdout.contains("unclosed"), "{}", out.stdout);
 }
+
+#[test]
+fn comments_inside_arrays_travel_or_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = dir.path().join("p.md");
+    let toml = "+++\ntitle = \"T\"\nauthors = [\n  \"a\", # first\n  # add yourself here\n]\n\
+                tags = [\n  # none yet\n]\n+++\nBody\n";
+    write(&post, toml);
+    let convert = |to: &str, extra: &[&str]| {
+        let mut args = vec!["convert", "--no-config", "--no-progress", "--to", to];
+        args.extend_from_slice(extra);
+        args.push("p.md");
+        in_dir(dir.path(), &args)
+    };
+    // JSON cannot hold them: each is listed.
+    let out = convert("json", &["--output-format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let dropped: Vec<(&str, &str)> = report["files"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "comment-dropped")
+        .map(|c| (c["key"].as_str().unwrap(), c["from"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        dropped,
+        [
+            ("authors", "# first"),
+            ("authors", "# add yourself here"),
+            ("tags", "# none yet")
+        ],
+        "{}",
+        out.stdout
+    );
+    // YAML holds them where they stood, and TOML again on the way back.
+    assert_eq!(convert("yaml", &["--write"]).code, 0);
+    let yaml = std::fs::read_to_string(&post).unwrap();
+    assert_eq!(
+        yaml,
+        "---\ntitle: T\nauthors:\n  - a # first\n  # add yourself here\ntags: [\n  # none yet\n]\n\
+         ---\nBody\n"
+    );
+    assert_eq!(convert("toml", &["--write"]).code, 0);
+    assert_eq!(std::fs::read_to_string(&post).unwrap(), toml);
+}

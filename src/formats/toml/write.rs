@@ -97,8 +97,15 @@ impl Writer {
             self.comment_lines(&entry.comments.before);
             write_key(&mut self.out, key);
             self.out.push_str(" = ");
-            self.value(&entry.node, &entry_path, true)?;
-            self.end_line(entry.comments.trailing.as_deref());
+            match &entry.node.value {
+                Value::Array(items) if !entry.comments.items.is_empty() => {
+                    self.commented_array(items, &entry.comments, &entry_path)?;
+                }
+                _ => {
+                    self.value(&entry.node, &entry_path, true)?;
+                    self.end_line(entry.comments.trailing.as_deref());
+                }
+            }
         }
         for (key, entry) in table.iter() {
             let mut parts = header.to_vec();
@@ -118,6 +125,7 @@ impl Writer {
                     self.table_body(sub, &parts, &entry_path)?;
                 }
                 Layout::ArrayOfTables(items) => {
+                    self.drop_item_comments(&entry.comments, &entry_path);
                     let none = Comments::default();
                     for (i, item) in items.iter().enumerate() {
                         let comments = if i == 0 { &entry.comments } else { &none };
@@ -131,6 +139,19 @@ impl Writer {
         }
         self.comment_lines(&table.trailing_comments);
         Ok(())
+    }
+
+    /// Headers carry an array of tables' own comments; those between its items have no
+    /// line of their own: each is listed as dropped.
+    fn drop_item_comments(&mut self, comments: &Comments, path: &str) {
+        for item in &comments.items {
+            for text in item.before.iter().chain(&item.trailing) {
+                self.notes.push(Note::DroppedComment {
+                    key: Some(format!("{path}[{}]", item.index)),
+                    text: text.clone(),
+                });
+            }
+        }
     }
 
     fn header(&mut self, parts: &[&str], array: bool, comments: &Comments) {
@@ -147,6 +168,42 @@ impl Writer {
         }
         self.out.push_str(if array { "]]" } else { "]" });
         self.end_line(comments.trailing.as_deref());
+    }
+
+    /// An array with comments between its items, one item a line (TOML 1.0 allows line
+    /// breaks, comments and a trailing comma in arrays); the key's own end-of-line comment
+    /// goes after `[`.
+    fn commented_array(
+        &mut self,
+        items: &[Node],
+        comments: &Comments,
+        path: &str,
+    ) -> Result<(), EmitError> {
+        self.out.push('[');
+        self.end_line(comments.trailing.as_deref());
+        for i in 0..=items.len() {
+            let around = comments.items.iter().filter(|c| c.index == i);
+            let mut trailing = None;
+            for c in around {
+                for text in &c.before {
+                    for line in comment_segments(text) {
+                        self.out.push_str("  #");
+                        self.out.push_str(&line);
+                        self.out.push('\n');
+                    }
+                }
+                trailing = trailing.or(c.trailing.as_deref());
+            }
+            let Some(item) = items.get(i) else {
+                break;
+            };
+            self.out.push_str("  ");
+            self.value(item, &format!("{path}[{i}]"), false)?;
+            self.out.push(',');
+            self.end_line(trailing);
+        }
+        self.out.push_str("]\n");
+        Ok(())
     }
 
     /// Full-line comments; a comment text holding line breaks becomes several lines.
@@ -235,7 +292,7 @@ impl Writer {
                 }
                 let entry_path = key_path(path, key);
                 let comments = &entry.comments;
-                for text in comments.before.iter().chain(&comments.trailing) {
+                for text in comments.texts() {
                     self.notes.push(Note::DroppedComment {
                         key: Some(entry_path.clone()),
                         text: text.clone(),
@@ -533,6 +590,7 @@ pub(crate) mod test_values {
         entry.comments = Comments {
             before: before.iter().map(|s| s.to_string()).collect(),
             trailing: trailing.map(str::to_string),
+            ..Comments::default()
         };
     }
 
@@ -605,7 +663,7 @@ pub(crate) mod test_values {
                 prop::collection::vec(odd_text(8), 0..3),
                 prop::option::of(odd_text(8)),
             )
-                .prop_map(|(before, trailing)| Comments { before, trailing }),
+                .prop_map(|(before, trailing)| Comments { before, trailing, ..Comments::default() }),
         ]
     }
 

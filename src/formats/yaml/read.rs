@@ -16,7 +16,7 @@ use super::scalar::{
     structure_style,
 };
 use crate::formats::{DuplicateKey, Limits, ParseError, Parsed};
-use crate::value::{Comments, Entry, Node, Pos, Style, Table, Value};
+use crate::value::{Comments, Entry, ItemComments, Node, Pos, Style, Table, Value};
 
 /// Own-line comments granit may hold back while it looks ahead; the block size bounds them.
 const MAX_BUFFERED_COMMENTS: usize = 1 << 16;
@@ -106,6 +106,10 @@ impl Size {
 
 struct Frame {
     pos: Pos,
+    /// A sequence that is a mapping key's value: the comments between its items go to the
+    /// key's entry.
+    entry_seq: bool,
+    item_comments: Vec<ItemComments>,
     /// Column of the entries' keys or dashes (granit places a block sequence after its
     /// first `- `).
     entry_col: u32,
@@ -115,6 +119,9 @@ struct Frame {
     kind: Kind,
 }
 
+// One frame per open collection, never more than the depth limit alive: boxing the mapping
+// would cost an allocation per mapping read for no gain.
+#[allow(clippy::large_enum_variant)]
 enum Kind {
     Seq(Vec<Node>),
     Map(MapFrame),
@@ -135,6 +142,21 @@ struct Key {
     pos: Pos,
     comments: Comments,
     merge: bool,
+}
+
+/// The comments of item `index`, made if missing.
+fn item_comments(comments: &mut Vec<ItemComments>, index: usize) -> &mut ItemComments {
+    let at = match comments.iter().position(|c| c.index == index) {
+        Some(at) => at,
+        None => {
+            comments.push(ItemComments {
+                index,
+                ..ItemComments::default()
+            });
+            comments.len() - 1
+        }
+    };
+    &mut comments[at]
 }
 
 pub(super) fn syntax(pos: Pos, message: impl Into<String>) -> ParseError {
@@ -216,16 +238,24 @@ impl Reader<'_> {
         )
     }
 
-    /// A node begins. Comments between sequence items have no key to go with: dropped.
+    /// A node begins. Comments above an item of a key's sequence are that item's; those
+    /// between the items of other sequences have no key to go with: dropped.
     fn node_starts(&mut self) {
-        if matches!(
-            self.stack.last(),
-            Some(Frame {
-                kind: Kind::Seq(_),
-                ..
-            })
-        ) {
+        let Some(frame) = self.stack.last_mut() else {
+            return;
+        };
+        let Kind::Seq(items) = &frame.kind else {
+            return;
+        };
+        if !frame.entry_seq {
             self.comments.clear();
+            return;
+        }
+        let before = self.comments.take();
+        if !before.is_empty() {
+            item_comments(&mut frame.item_comments, items.len())
+                .before
+                .extend(before);
         }
     }
 
@@ -349,8 +379,18 @@ impl Reader<'_> {
         } else {
             self.dash_col(span.start).unwrap_or(pos.col)
         };
+        let entry_seq = !is_map
+            && matches!(
+                self.stack.last(),
+                Some(Frame {
+                    kind: Kind::Map(MapFrame { key: Some(_), .. }),
+                    ..
+                })
+            );
         self.stack.push(Frame {
             pos,
+            entry_seq,
+            item_comments: Vec::new(),
             entry_col,
             style: structure_style(style),
             anchor,
@@ -378,8 +418,15 @@ impl Reader<'_> {
         };
         let comments = self.comments.take_inside(min_col);
         let value = match frame.kind {
-            // A sequence has nowhere to keep them: they are dropped.
-            Kind::Seq(items) => Value::Array(items),
+            // A key's sequence keeps them after its last item; another has nowhere to.
+            Kind::Seq(items) => {
+                if frame.entry_seq && !comments.is_empty() {
+                    item_comments(&mut frame.item_comments, items.len())
+                        .before
+                        .extend(comments);
+                }
+                Value::Array(items)
+            }
             Kind::Map(m) => {
                 let mut table = apply_merges(m.table, m.merges);
                 table.trailing_comments.extend(comments);
@@ -393,6 +440,14 @@ impl Reader<'_> {
             pos: frame.pos,
             style: frame.style,
         };
+        if !frame.item_comments.is_empty()
+            && let Some(Frame {
+                kind: Kind::Map(MapFrame { key: Some(key), .. }),
+                ..
+            }) = self.stack.last_mut()
+        {
+            key.comments.items = std::mem::take(&mut frame.item_comments);
+        }
         if frame.anchor != 0 {
             self.anchors.insert(
                 frame.anchor,
@@ -467,7 +522,7 @@ impl Reader<'_> {
                 pos: item.node.pos,
                 comments: Comments {
                     before,
-                    trailing: None,
+                    ..Comments::default()
                 },
                 merge: item.merge,
             });
@@ -523,8 +578,22 @@ impl Reader<'_> {
             self.comments.push(text, pos.col);
             return;
         }
-        // A comment at the end of a line: on the line of a key still waiting for its value,
-        // or right after a value.
+        // A comment at the end of a line: after an item of a key's sequence, on the line of a
+        // key still waiting for its value, or right after a value.
+        if let Some(Frame {
+            kind: Kind::Seq(items),
+            entry_seq: true,
+            item_comments: comments,
+            ..
+        }) = self.stack.last_mut()
+        {
+            if items.last().is_some_and(|n| n.pos.line == pos.line) {
+                item_comments(comments, items.len() - 1)
+                    .trailing
+                    .get_or_insert(text);
+            }
+            return;
+        }
         let just_done = self.entry_just_done;
         let Some(Frame {
             kind: Kind::Map(m),

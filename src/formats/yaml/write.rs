@@ -12,7 +12,9 @@ use super::plain_is_safe;
 use super::scalar::resolve_plain;
 use super::yaml11_ambiguity;
 use crate::formats::{EmitError, Emitted, key_path};
-use crate::value::{DateTime, DateTimeKind, Float, Node, Table, Value, canonical_decimal};
+use crate::value::{
+    DateTime, DateTimeKind, Float, ItemComments, Node, Table, Value, canonical_decimal,
+};
 
 /// Spaces per nesting level.
 const INDENT: usize = 2;
@@ -97,7 +99,13 @@ impl Writer {
                 }
                 Shape::Sequence(items) => {
                     self.end_line(after_key, col + INDENT);
-                    self.sequence(items, col + INDENT, false, &entry_path)?;
+                    let comments = &entry.comments.items;
+                    self.sequence(items, col + INDENT, false, &entry_path, comments)?;
+                }
+                Shape::Scalar(Scalar::Inline(text))
+                    if text == "[]" && !entry.comments.items.is_empty() =>
+                {
+                    self.empty_list(&entry.comments.items, after_key, col);
                 }
                 Shape::Scalar(scalar) => {
                     self.out.push(' ');
@@ -110,31 +118,80 @@ impl Writer {
     }
 
     /// The items of a sequence whose dashes stand at column `col`. `inline`: the line is
-    /// already open at `col` (a sequence in a sequence: `- - a`).
+    /// already open at `col` (a sequence in a sequence: `- - a`). `comments`: those between
+    /// the items of an entry's sequence (none for nested ones).
     fn sequence(
         &mut self,
         items: &[Node],
         col: usize,
         mut inline: bool,
         path: &str,
+        comments: &[ItemComments],
     ) -> Result<(), EmitError> {
         for (i, item) in items.iter().enumerate() {
             let item_path = format!("{path}[{i}]");
             let shape = shape(item, &item_path, true)?;
+            let mut trailing = None;
             if !inline {
+                trailing = self.item_comments(comments, i, col);
                 self.comment_lines(lead_comments(item), col);
                 self.indent(col);
             }
             inline = false;
             self.out.push_str("- ");
             let content = col + INDENT;
+            // Only a scalar ends on its dash's line; other items' end-of-line comments go
+            // above them.
+            if !matches!(shape, Shape::Scalar(_))
+                && let Some(text) = trailing.take()
+            {
+                let line_start = self.out.rfind('\n').map_or(0, |i| i + 1);
+                let dash_line = self.out.split_off(line_start);
+                self.comment_lines(&[text.to_owned()], col);
+                self.out.push_str(&dash_line);
+            }
             match shape {
                 Shape::Mapping(t) => self.mapping(t, content, true, &item_path)?,
-                Shape::Sequence(items) => self.sequence(items, content, true, &item_path)?,
-                Shape::Scalar(scalar) => self.scalar(scalar, None, col, content),
+                Shape::Sequence(items) => {
+                    self.sequence(items, content, true, &item_path, &[])?;
+                }
+                Shape::Scalar(scalar) => self.scalar(scalar, trailing, col, content),
             }
         }
+        let after = self.item_comments(comments, items.len(), col);
+        self.comment_lines(after.map(str::to_owned).as_slice(), col);
         Ok(())
+    }
+
+    /// An empty list holding comments (`# add yourself here`) after `key:`: a flow sequence
+    /// over several lines keeps them.
+    fn empty_list(&mut self, comments: &[ItemComments], trailing: Option<&str>, col: usize) {
+        self.out.push_str(" [");
+        self.end_line(trailing, col + INDENT);
+        let after = self.item_comments(comments, 0, col + INDENT);
+        self.comment_lines(after.map(str::to_owned).as_slice(), col + INDENT);
+        self.indent(col);
+        self.out.push_str("]\n");
+    }
+
+    /// Full-line comments for the items of an entry's sequence at `index` (`index` = the
+    /// length: after the last), and the first end-of-line comment among them.
+    fn item_comments<'c>(
+        &mut self,
+        comments: &'c [ItemComments],
+        index: usize,
+        col: usize,
+    ) -> Option<&'c str> {
+        let mut trailing = None;
+        for c in comments.iter().filter(|c| c.index == index) {
+            self.comment_lines(&c.before, col);
+            if trailing.is_none() {
+                trailing = c.trailing.as_deref();
+            } else {
+                self.comment_lines(c.trailing.as_slice(), col);
+            }
+        }
+        trailing
     }
 
     /// Writes a value that starts on the current line, and ends its line(s). `parent` is the
@@ -1093,6 +1150,20 @@ mod tests {
             if in_sequence && i == 0 {
                 expected.before.clear();
             }
+            // Comments above the first key of a mapping in the entry's sequence stand above
+            // its dash, and read back as the item's own.
+            if let Value::Array(items) = &a.node.value {
+                for (index, item) in items.iter().enumerate() {
+                    let lead = lead_comments(item);
+                    if !lead.is_empty() {
+                        expected.items.push(ItemComments {
+                            index,
+                            before: lead.to_vec(),
+                            trailing: None,
+                        });
+                    }
+                }
+            }
             if expected != b.comments {
                 return Err(format!(
                     "`{entry_path}`: {expected:?} read back as {:?}",
@@ -1443,7 +1514,7 @@ mod tests {
                 prop::collection::vec(text, 0..3),
                 prop::option::of(text),
             )
-                .prop_map(|(before, trailing)| Comments { before, trailing }),
+                .prop_map(|(before, trailing)| Comments { before, trailing, ..Comments::default() }),
         ]
         .boxed()
     }
