@@ -418,6 +418,23 @@ pub struct ItemComments {
     pub trailing: Option<String>,
 }
 
+impl ItemComments {
+    /// The comments of item `index` in `items`, added if missing.
+    pub fn of(items: &mut Vec<ItemComments>, index: usize) -> &mut ItemComments {
+        let at = match items.iter().position(|c| c.index == index) {
+            Some(at) => at,
+            None => {
+                items.push(ItemComments {
+                    index,
+                    ..ItemComments::default()
+                });
+                items.len() - 1
+            }
+        };
+        &mut items[at]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -271,17 +271,7 @@ impl<'i> Walker<'i> {
 
     fn item_comments(&mut self, owner: usize, index: usize) -> &mut ItemComments {
         let items = &mut self.out.comments.keys.entry(owner).or_default().items;
-        let at = match items.iter().position(|c| c.index == index) {
-            Some(at) => at,
-            None => {
-                items.push(ItemComments {
-                    index,
-                    ..ItemComments::default()
-                });
-                items.len() - 1
-            }
-        };
-        &mut items[at]
+        ItemComments::of(items, index)
     }
 
     /// A container with a path of `len` steps is at level `len + 1`.

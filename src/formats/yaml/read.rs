@@ -144,21 +144,6 @@ struct Key {
     merge: bool,
 }
 
-/// The comments of item `index`, made if missing.
-fn item_comments(comments: &mut Vec<ItemComments>, index: usize) -> &mut ItemComments {
-    let at = match comments.iter().position(|c| c.index == index) {
-        Some(at) => at,
-        None => {
-            comments.push(ItemComments {
-                index,
-                ..ItemComments::default()
-            });
-            comments.len() - 1
-        }
-    };
-    &mut comments[at]
-}
-
 pub(super) fn syntax(pos: Pos, message: impl Into<String>) -> ParseError {
     ParseError::Syntax {
         pos,
@@ -253,7 +238,7 @@ impl Reader<'_> {
         }
         let before = self.comments.take();
         if !before.is_empty() {
-            item_comments(&mut frame.item_comments, items.len())
+            ItemComments::of(&mut frame.item_comments, items.len())
                 .before
                 .extend(before);
         }
@@ -421,7 +406,7 @@ impl Reader<'_> {
             // A key's sequence keeps them after its last item; another has nowhere to.
             Kind::Seq(items) => {
                 if frame.entry_seq && !comments.is_empty() {
-                    item_comments(&mut frame.item_comments, items.len())
+                    ItemComments::of(&mut frame.item_comments, items.len())
                         .before
                         .extend(comments);
                 }
@@ -588,7 +573,7 @@ impl Reader<'_> {
         }) = self.stack.last_mut()
         {
             if items.last().is_some_and(|n| n.pos.line == pos.line) {
-                item_comments(comments, items.len() - 1)
+                ItemComments::of(comments, items.len() - 1)
                     .trailing
                     .get_or_insert(text);
             }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use granit_parser::{Event, Parser, ScalarStyle};
 
 use super::read::syntax;
-use super::scalar::resolve_plain;
+use super::scalar::{describe, resolve_plain};
 use super::yaml11::{PSYCH, pyyaml_value, yaml11_reading};
 use crate::formats::{DuplicateKey, Limits, ParseError, Parsed, key_path};
 use crate::value::{DateTime, Node, Pos, Style, Table, Value};
@@ -73,7 +73,7 @@ impl Reading {
         format!(
             "{what} `{}` is {} to fmx (YAML 1.2), but {} read it as {}",
             self.text,
-            describe(&self.yaml12, &self.text),
+            describe(&self.text, &self.yaml12),
             self.readers,
             self.theirs
         )
@@ -84,17 +84,6 @@ impl Reading {
     /// string itself.
     pub fn only_psych_time(&self) -> bool {
         self.readers == PSYCH && self.theirs == "a date or time"
-    }
-}
-
-fn describe(value: &Value, text: &str) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Int(i) => format!("the integer {}", i.value),
-        Value::Float(_) => format!("the float {text}"),
-        Value::DateTime(d) => format!("a {}", d.kind.name()),
-        _ => format!("the string {text:?}"),
     }
 }
 

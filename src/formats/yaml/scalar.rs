@@ -289,7 +289,7 @@ pub fn lint_ambiguity(plain: &str) -> Option<String> {
     yaml11_ambiguity(plain)
 }
 
-fn describe(plain: &str, value: &Value) -> String {
+pub(super) fn describe(plain: &str, value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("the boolean {b}"),
