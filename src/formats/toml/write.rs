@@ -667,6 +667,48 @@ pub(crate) mod test_values {
         ]
     }
 
+    /// Tables of lists (of strings and integers, or empty) with comments between their
+    /// items: above an item, at the end of a scalar item's line, after the last one.
+    pub fn arb_commented_lists() -> impl Strategy<Value = Table> {
+        let text = "( [a-z]{1,6}){1,2}";
+        let item = prop_oneof![
+            "[a-z]{0,5}".prop_map(|s| string(&s)),
+            any::<i64>().prop_map(|i| int(i128::from(i))),
+        ];
+        let list = (
+            prop::collection::vec(item, 0..4),
+            prop::collection::vec(
+                (prop::collection::vec(text, 0..2), prop::option::of(text)),
+                5,
+            ),
+        )
+            .prop_map(|(items, comments)| {
+                let len = items.len();
+                let item_comments = comments
+                    .into_iter()
+                    .take(len + 1)
+                    .enumerate()
+                    .map(|(index, (before, trailing))| crate::value::ItemComments {
+                        index,
+                        before,
+                        // After the last item there is no line to end.
+                        trailing: trailing.filter(|_| index < len),
+                    })
+                    .filter(|c| !c.before.is_empty() || c.trailing.is_some())
+                    .collect::<Vec<_>>();
+                (array(items), item_comments)
+            });
+        prop::collection::vec(list, 1..4).prop_map(|lists| {
+            let mut t = Table::default();
+            for (i, (node, items)) in lists.into_iter().enumerate() {
+                let mut entry = Entry::new(Pos::default(), node);
+                entry.comments.items = items;
+                t.entries.insert(format!("k{i}"), entry);
+            }
+            t
+        })
+    }
+
     /// Random tables nested up to three deep; `nulls` adds nulls among the scalars.
     pub fn arb_table(nulls: bool) -> impl Strategy<Value = Table> {
         let scalar = prop_oneof![
@@ -1326,6 +1368,20 @@ next \\""""#,
                 let ours = crate::formats::toml::parse(&emitted.text, 1, &crate::formats::Limits::default())
                     .map_err(|e| TestCaseError::fail(format!("{e}\n--- text:\n{}", emitted.text)))?;
                 prop_assert!(ours.toml11.is_empty(), "{:?}\n--- text:\n{}", ours.toml11, emitted.text);
+            }
+        }
+    }
+
+    proptest! {
+        /// Comments between list items come back from fmx's TOML where they were.
+        #[test]
+        fn comments_between_list_items_read_back(t in arb_commented_lists()) {
+            let text = text_of(&t);
+            let back = crate::formats::toml::parse(&text, 1, &crate::formats::Limits::default())
+                .map_err(|e| TestCaseError::fail(format!("{e}\n--- text:\n{text}")))?;
+            let back = back.root.value.as_table().expect("a table").clone();
+            for ((key, a), b) in t.iter().zip(back.entries.values()) {
+                prop_assert_eq!(&a.comments, &b.comments, "{}\n--- text:\n{}", key, text);
             }
         }
     }

@@ -1544,6 +1544,32 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// Comments between list items come back from fmx's YAML where they were, and
+        /// PyYAML, ruamel.yaml and Psych read the lists unchanged (checked in a batch below).
+        #[test]
+        fn comments_between_list_items_read_back(t in arb_commented_lists()) {
+            let emitted = emit(&t).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let back = parse_back(&emitted.text)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n--- text:\n{}", emitted.text)))?;
+            for ((key, a), b) in t.iter().zip(back.entries.values()) {
+                prop_assert_eq!(&a.comments, &b.comments, "{}\n--- text:\n{}", key, emitted.text);
+            }
+        }
+    }
+
+    #[test]
+    fn yaml_readers_read_commented_lists_the_same() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let strategy = arb_commented_lists();
+        let tables: Vec<Table> = (0..100)
+            .map(|_| strategy.new_tree(&mut runner).expect("a table").current())
+            .collect();
+        check_with_pyyaml(&tables);
+    }
+
     /// A batch of random tables through PyYAML in one process.
     #[test]
     fn pyyaml_reads_random_tables_the_same() {
