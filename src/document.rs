@@ -179,14 +179,24 @@ pub fn split(bytes: &[u8], at_eof: bool, limit: usize) -> Split {
                 limit,
             };
         }
-        if !line.complete && !at_eof {
-            return Split::NeedMore;
-        }
         let t = &bytes[line.text.clone()];
         let closes = match format {
             Format::Yaml => is_delimiter(t, b"---") || is_delimiter(t, b"..."),
             _ => is_delimiter(t, b"+++"),
         };
+        // A content line reaching past the limit makes the block too large, closed or not:
+        // said as soon as it is seen, so that a reader holding only a bounded prefix (check)
+        // does not take one long line for a block that never closes.
+        if !closes && line.end - content_start > limit {
+            return Split::TooLarge {
+                format,
+                open_line,
+                limit,
+            };
+        }
+        if !line.complete && !at_eof {
+            return Split::NeedMore;
+        }
         if closes {
             return Split::Found(Layout {
                 format,
@@ -492,6 +502,25 @@ mod tests {
         src.extend(std::iter::repeat_n(b"a: 1\n".as_slice(), 100).flatten());
         src.extend(b"---\n");
         assert!(matches!(split(&src, true, 64), Split::TooLarge { .. }));
+    }
+
+    /// One line longer than the limit in a closed block: too large, whether the splitter
+    /// has the whole file or only a prefix that ends inside the long line.
+    #[test]
+    fn one_long_line_is_too_large_not_unclosed() {
+        let mut src = b"---
+x: "
+        .to_vec();
+        src.extend([b'a'; 100]);
+        src.extend(b"\n---\nBody\n");
+        let too_large = |s: &Split| matches!(s, Split::TooLarge { limit: 64, .. });
+        assert!(too_large(&split(&src, true, 64)));
+        assert!(too_large(&split(&src[..80], true, 64)));
+        assert!(too_large(&split(&src[..80], false, 64)));
+        // Exactly at the limit is fine: the block is the line and its line break.
+        let exact = b"---\nx: 12345\n---\n";
+        assert!(matches!(split(exact, true, 9), Split::Found(_)));
+        assert!(matches!(split(exact, true, 8), Split::TooLarge { .. }));
     }
 
     #[test]

@@ -72,6 +72,16 @@ pub fn from_rfc3339(text: &str) -> Result<String, EpochError> {
     Ok(format_scaled(scaled, digits))
 }
 
+/// Epoch seconds of a date string as a post's readers take it: RFC 3339 with an offset, or
+/// a shape Ruby's Psych (Jekyll) reads as a time with an offset (`2013-06-27 11:00:01
+/// +0000` → `1372330801`). For `--dates epoch` on a YAML post, in place of `from_rfc3339`.
+pub fn from_date_text(text: &str) -> Result<String, EpochError> {
+    from_rfc3339(text).or_else(|err| match crate::formats::yaml::psych_time(text.trim()) {
+        Some(d) if d.kind == crate::value::DateTimeKind::Offset => from_rfc3339(&d.text),
+        _ => Err(err),
+    })
+}
+
 /// Whether `text` is an RFC 3339 date-time with an offset (the shape `from_rfc3339` takes).
 pub fn is_rfc3339(text: &str) -> bool {
     from_rfc3339(text).is_ok()
@@ -112,13 +122,21 @@ fn parse_scaled(epoch: &str) -> Result<(i128, u32), EpochError> {
         None => (false, canon.as_str()),
     };
     let (mantissa, exp) = match rest.split_once('e') {
-        Some((m, e)) => (m, e.parse::<i32>().map_err(|_| not_decimal())?),
+        Some((m, e)) => (m, exponent(e).ok_or_else(not_decimal)?),
         None => (rest, 0),
     };
     let (int_part, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     // Shift the decimal point by the exponent, on the digits.
     let mut digits = format!("{int_part}{frac}");
-    let mut point = int_part.len() as i64 + i64::from(exp);
+    let mut point = (int_part.len() as i64).saturating_add(exp);
+    // The zeros the shift would pad with are bounded before any is written: a zero needs
+    // none, and a digit more than nine places after the point is finer than a nanosecond.
+    if exp != 0 && digits.bytes().all(|b| b == b'0') {
+        return Ok((0, 0));
+    }
+    if point < -9 {
+        return Err(EpochError::TooPrecise(epoch.to_string()));
+    }
     if point < 0 {
         digits.insert_str(0, &"0".repeat((-point) as usize));
         point = 0;
@@ -153,6 +171,25 @@ fn parse_scaled(epoch: &str) -> Result<(i128, u32), EpochError> {
         if neg { -magnitude } else { magnitude },
         frac_digits.len() as u32,
     ))
+}
+
+/// A canonical exponent (`+5`, `-2147483648`, `+99999999999999999999`), held within
+/// ±10^18 so that shifting by it cannot overflow: any exponent that large is out of range
+/// (or too precise) all the same.
+fn exponent(text: &str) -> Option<i64> {
+    let (neg, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let magnitude = digits
+        .parse::<i64>()
+        .unwrap_or(i64::MAX)
+        .min(1_000_000_000_000_000_000);
+    Some(if neg { -magnitude } else { magnitude })
 }
 
 fn format_scaled(scaled: i128, digits: u32) -> String {
@@ -202,6 +239,25 @@ mod tests {
     }
 
     #[test]
+    fn psych_times_name_their_instant() {
+        assert_eq!(
+            from_date_text("2013-06-27 11:00:01 +0000").unwrap(),
+            "1372330801"
+        );
+        assert_eq!(
+            from_date_text("2013-06-27 13:00:01.5 +0200").unwrap(),
+            "1372330801.5"
+        );
+        assert_eq!(
+            from_date_text("2020-10-11T00:59:44Z").unwrap(),
+            "1602377984"
+        );
+        // No offset, no instant: the machine's zone is not the site's.
+        assert!(from_date_text("2013-06-27 11:00:01").is_err());
+        assert!(from_date_text("2020-1-5").is_err());
+    }
+
+    #[test]
     fn before_1970() {
         assert_eq!(to_rfc3339("-0.5").unwrap(), "1969-12-31T23:59:59.5Z");
         assert_eq!(from_rfc3339("1969-12-31T23:59:59.5Z").unwrap(), "-0.5");
@@ -215,6 +271,34 @@ mod tests {
         );
     }
 
+    /// `1e-2147483648` once padded two billion zeros (7 s, 4 GB): the work is bounded by the
+    /// digits that matter, and the answers are those the padding gave.
+    #[test]
+    fn huge_exponents_cost_nothing() {
+        let start = std::time::Instant::now();
+        for (text, expected) in [
+            (
+                "1e-2147483648",
+                Err(EpochError::TooPrecise("1e-2147483648".into())),
+            ),
+            (
+                "-1.5e-99999999999999999999",
+                Err(EpochError::TooPrecise("-1.5e-99999999999999999999".into())),
+            ),
+            ("0e-2147483648", Ok("1970-01-01T00:00:00Z".to_string())),
+            ("0.0e2147483647", Ok("1970-01-01T00:00:00Z".to_string())),
+            (
+                "1e2147483647",
+                Err(EpochError::OutOfRange("1e2147483647".into())),
+            ),
+            ("1e-9", Ok("1970-01-01T00:00:00.000000001Z".to_string())),
+            ("10e-10", Ok("1970-01-01T00:00:00.000000001Z".to_string())),
+        ] {
+            assert_eq!(to_rfc3339(text), expected, "{text}");
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+    }
+
     #[test]
     fn refusals() {
         assert!(matches!(
@@ -223,6 +307,10 @@ mod tests {
         ));
         assert!(matches!(to_rfc3339("abc"), Err(EpochError::NotDecimal(_))));
         assert!(matches!(to_rfc3339("1e30"), Err(EpochError::OutOfRange(_))));
+        assert!(matches!(
+            to_rfc3339("1e99999999999999999999"),
+            Err(EpochError::OutOfRange(_))
+        ));
         assert!(from_rfc3339("2020-10-11T00:59:44").is_err());
         assert!(from_rfc3339("2020-10-11").is_err());
         assert!(from_rfc3339("2020-10-11T00:59:44.1234567891Z").is_err());

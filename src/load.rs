@@ -30,7 +30,7 @@ pub enum LoadError {
     #[error("{format} front matter opened at line {open_line} is never closed")]
     Unclosed { format: Format, open_line: u32 },
     #[error(
-        "{format} front matter opened at line {open_line} is not closed within {} (the front matter size limit)",
+        "{format} front matter opened at line {open_line} is larger than {}, or not closed within it (the front matter size limit, `[limits] max-front-matter-bytes`)",
         human_bytes(*limit)
     )]
     TooLarge {

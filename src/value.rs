@@ -389,11 +389,49 @@ impl Entry {
 pub struct Comments {
     pub before: Vec<String>,
     pub trailing: Option<String>,
+    /// Comments inside the key's value when it is an array (`# add yourself here` between
+    /// the items of a TOML array or a YAML block sequence), by item, in item order.
+    pub items: Vec<ItemComments>,
 }
 
 impl Comments {
     pub fn is_empty(&self) -> bool {
-        self.before.is_empty() && self.trailing.is_none()
+        self.before.is_empty() && self.trailing.is_none() && self.items.is_empty()
+    }
+
+    /// Every comment text, in order: for a target that cannot hold them and lists each.
+    pub fn texts(&self) -> impl Iterator<Item = &String> {
+        self.before.iter().chain(&self.trailing).chain(
+            self.items
+                .iter()
+                .flat_map(|i| i.before.iter().chain(&i.trailing)),
+        )
+    }
+}
+
+/// The comments of one array item: full-line comments above it and the comment at the end
+/// of its line. `index` may equal the array's length: comments after the last item.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemComments {
+    pub index: usize,
+    pub before: Vec<String>,
+    pub trailing: Option<String>,
+}
+
+impl ItemComments {
+    /// The comments of item `index` in `items`, added if missing.
+    pub fn of(items: &mut Vec<ItemComments>, index: usize) -> &mut ItemComments {
+        let at = match items.iter().position(|c| c.index == index) {
+            Some(at) => at,
+            None => {
+                items.push(ItemComments {
+                    index,
+                    ..ItemComments::default()
+                });
+                items.len() - 1
+            }
+        };
+        &mut items[at]
     }
 }
 

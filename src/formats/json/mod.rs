@@ -42,6 +42,7 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
     Ok(Parsed {
         root,
         duplicates: parser.duplicates,
+        toml11: Vec::new(),
     })
 }
 

@@ -39,7 +39,7 @@ impl Writer {
             for (i, (key, entry)) in table.iter().enumerate() {
                 let entry_path = key_path(path, key);
                 let comments = &entry.comments;
-                for text in comments.before.iter().chain(&comments.trailing) {
+                for text in comments.texts() {
                     self.notes.push(Note::DroppedComment {
                         key: Some(entry_path.clone()),
                         text: text.clone(),

@@ -10,6 +10,7 @@ mod outline;
 mod pos;
 #[cfg(test)]
 mod tests;
+mod v11;
 
 use toml::Spanned;
 use toml::de::{DeFloat, DeInteger, DeTable, DeValue};
@@ -20,6 +21,7 @@ use super::{DuplicateKey, Limits, ParseError, Parsed};
 use crate::value::{DateTime, DateTimeKind, Entry, Float, Int, Node, Pos, Style, Table, Value};
 use outline::{CommentMap, Seg};
 use pos::Positions;
+pub use v11::{Toml11Construct, Toml11Syntax};
 
 /// Parses a TOML block whose first character stands at column 1 of file line `first_line`.
 ///
@@ -33,6 +35,17 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
         });
     }
     let positions = Positions::new(text, first_line);
+    // The caller folded every CRLF to LF, so a CR left in `text` stood alone in the file
+    // (toml-test `invalid/control/bare-cr`). A CR before a CRLF is folded into a CRLF
+    // again, which the crate would accept: it is refused here.
+    if let Some(at) = memchr::memchr(b'\r', text.as_bytes()) {
+        return Err(ParseError::Syntax {
+            pos: positions.at(at),
+            message: "a carriage return not followed by a line feed (TOML allows CR only in \
+                      a CRLF line ending)"
+                .to_owned(),
+        });
+    }
     let source = Source::new(text);
     let events = outline::events(source, limits.max_depth);
     let outline = outline::walk(source, &events, limits.max_depth, false);
@@ -44,6 +57,7 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
         Err(err) => return Err(crate_error(&err, source, &events, &positions, limits)),
     };
     let root_pos = positions.at(table.span().start);
+    let toml11 = v11::find(source, &events, &positions);
     let mut reader = Reader {
         text,
         positions: Some(positions),
@@ -55,6 +69,7 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
     Ok(Parsed {
         root,
         duplicates: Vec::new(),
+        toml11,
     })
 }
 
@@ -75,6 +90,7 @@ pub fn parse_values(text: &str) -> Result<Parsed, ParseError> {
     Ok(Parsed {
         root: Node::new(Value::Table(root), Pos::default()).with_style(Style::Block),
         duplicates: Vec::new(),
+        toml11: Vec::new(),
     })
 }
 

@@ -13,7 +13,7 @@ use std::ops::Range;
 use toml_parser::Source;
 use toml_parser::parser::{Event, EventKind, RecursionGuard};
 
-use crate::value::Comments;
+use crate::value::{Comments, ItemComments};
 
 /// The most nested arrays and inline tables `toml_parser` may recurse into on our behalf.
 /// The `toml` crate stops at 80 of its own accord.
@@ -92,6 +92,7 @@ pub(super) fn walk<'i>(
         prev: None,
         line: Line::default(),
         pending: Vec::new(),
+        items_of: None,
     };
     for event in events {
         if walker.out.too_deep.is_some() {
@@ -120,6 +121,9 @@ struct Line {
     /// table before it (`[` offset; `None` for the root).
     fallback: Option<Option<usize>>,
     comment: Option<String>,
+    /// The item of an entry's array that this line holds (or, past the last, its `]`):
+    /// (key offset, item index).
+    item: Option<(usize, usize)>,
 }
 
 struct Walker<'i> {
@@ -144,6 +148,9 @@ struct Walker<'i> {
     line: Line,
     /// Full-line comments not yet given to a key.
     pending: Vec<String>,
+    /// The entry (its key's offset) whose array value is open at the outermost level, and
+    /// how many of its items have started: comments between them go to the entry.
+    items_of: Option<(usize, usize)>,
 }
 
 impl<'i> Walker<'i> {
@@ -186,6 +193,14 @@ impl<'i> Walker<'i> {
             }
             EventKind::ArrayOpen | EventKind::InlineTableOpen => {
                 self.line.content = true;
+                self.item_starts();
+                if kind == EventKind::ArrayOpen
+                    && self.frames.is_empty()
+                    && self.header.is_none()
+                    && self.prev == Some(EventKind::KeyValSep)
+                {
+                    self.items_of = Some((self.key_last, 0));
+                }
                 let id = match self.frames.last() {
                     Some(Frame::Array { id, next }) if self.prev != Some(EventKind::KeyValSep) => {
                         let mut id = id.clone();
@@ -203,6 +218,19 @@ impl<'i> Walker<'i> {
             }
             EventKind::ArrayClose | EventKind::InlineTableClose => {
                 self.line.content = true;
+                if self.frames.len() == 1
+                    && let Some((owner, count)) = self.items_of.take()
+                {
+                    // Comments after the last item (on the key's own line, the pending
+                    // comments stand above the key).
+                    if self.line.owner.is_none() {
+                        let after = std::mem::take(&mut self.pending);
+                        if !after.is_empty() {
+                            self.item_comments(owner, count).before.extend(after);
+                        }
+                        self.line.item = Some((owner, count));
+                    }
+                }
                 self.frames.pop();
             }
             EventKind::ValueSep => {
@@ -211,9 +239,39 @@ impl<'i> Walker<'i> {
                     *next += 1;
                 }
             }
-            EventKind::Scalar | EventKind::Error => self.line.content = true,
+            EventKind::Scalar => {
+                self.line.content = true;
+                self.item_starts();
+            }
+            EventKind::Error => self.line.content = true,
         }
         self.prev = Some(kind);
+    }
+
+    /// A value starts: if it is an item of an entry's array, the full-line comments above it
+    /// are its own.
+    fn item_starts(&mut self) {
+        let Some((owner, count)) = self.items_of else {
+            return;
+        };
+        if self.frames.len() != 1 || self.prev == Some(EventKind::KeyValSep) {
+            return;
+        }
+        self.items_of = Some((owner, count + 1));
+        if self.line.owner.is_some() {
+            // On the key's line: the pending comments stand above the key.
+            return;
+        }
+        let before = std::mem::take(&mut self.pending);
+        if !before.is_empty() {
+            self.item_comments(owner, count).before.extend(before);
+        }
+        self.line.item = Some((owner, count));
+    }
+
+    fn item_comments(&mut self, owner: usize, index: usize) -> &mut ItemComments {
+        let items = &mut self.out.comments.keys.entry(owner).or_default().items;
+        ItemComments::of(items, index)
     }
 
     /// A container with a path of `len` steps is at level `len + 1`.
@@ -302,6 +360,16 @@ impl<'i> Walker<'i> {
                 None => &mut comments.root,
             };
             target.append(&mut self.pending);
+        } else if let (Some((owner, index)), Some(text)) = (line.item, line.comment) {
+            // The end-of-line comment of an item of an entry's array (past the last: of its
+            // `]` line, kept as a comment after the last item).
+            let count = self.items_of.map_or(index, |(_, n)| n);
+            let item = self.item_comments(owner, index);
+            if index < count && item.trailing.is_none() {
+                item.trailing = Some(text);
+            } else {
+                item.before.push(text);
+            }
         } else {
             // A line inside a multi-line array or inline table with no key of its own: its
             // comments have no key to belong to.

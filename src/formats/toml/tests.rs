@@ -494,3 +494,32 @@ fn blocks_beyond_the_size_limit_are_refused() {
         Err(ParseError::Limit { .. })
     ));
 }
+
+#[test]
+fn comments_between_array_items_belong_to_the_items() {
+    use crate::value::ItemComments;
+    let t = root(
+        "# above\na = [ # key\n  1, # one\n  # before two\n  2,\n  [3,\n  # deep\n  4],\n  # after\n]\n\
+         b = [1, 2] # end\nc = [] # empty\n",
+    );
+    let a = entry(&t, "a");
+    assert_eq!(a.comments.before, [" above"]);
+    assert_eq!(a.comments.trailing.as_deref(), Some(" key"));
+    let item = |index: usize, before: &[&str], trailing: Option<&str>| ItemComments {
+        index,
+        before: before.iter().map(|s| s.to_string()).collect(),
+        trailing: trailing.map(str::to_string),
+    };
+    assert_eq!(
+        a.comments.items,
+        [
+            item(0, &[], Some(" one")),
+            item(1, &[" before two"], None),
+            item(3, &[" after"], None),
+        ]
+    );
+    // `# deep`, inside a nested array, has no place: it is dropped as before.
+    assert!(entry(&t, "b").comments.items.is_empty());
+    assert_eq!(entry(&t, "b").comments.trailing.as_deref(), Some(" end"));
+    assert_eq!(entry(&t, "c").comments.trailing.as_deref(), Some(" empty"));
+}

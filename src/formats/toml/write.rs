@@ -97,8 +97,15 @@ impl Writer {
             self.comment_lines(&entry.comments.before);
             write_key(&mut self.out, key);
             self.out.push_str(" = ");
-            self.value(&entry.node, &entry_path, true)?;
-            self.end_line(entry.comments.trailing.as_deref());
+            match &entry.node.value {
+                Value::Array(items) if !entry.comments.items.is_empty() => {
+                    self.commented_array(items, &entry.comments, &entry_path)?;
+                }
+                _ => {
+                    self.value(&entry.node, &entry_path, true)?;
+                    self.end_line(entry.comments.trailing.as_deref());
+                }
+            }
         }
         for (key, entry) in table.iter() {
             let mut parts = header.to_vec();
@@ -118,6 +125,7 @@ impl Writer {
                     self.table_body(sub, &parts, &entry_path)?;
                 }
                 Layout::ArrayOfTables(items) => {
+                    self.drop_item_comments(&entry.comments, &entry_path);
                     let none = Comments::default();
                     for (i, item) in items.iter().enumerate() {
                         let comments = if i == 0 { &entry.comments } else { &none };
@@ -131,6 +139,19 @@ impl Writer {
         }
         self.comment_lines(&table.trailing_comments);
         Ok(())
+    }
+
+    /// Headers carry an array of tables' own comments; those between its items have no
+    /// line of their own: each is listed as dropped.
+    fn drop_item_comments(&mut self, comments: &Comments, path: &str) {
+        for item in &comments.items {
+            for text in item.before.iter().chain(&item.trailing) {
+                self.notes.push(Note::DroppedComment {
+                    key: Some(format!("{path}[{}]", item.index)),
+                    text: text.clone(),
+                });
+            }
+        }
     }
 
     fn header(&mut self, parts: &[&str], array: bool, comments: &Comments) {
@@ -147,6 +168,42 @@ impl Writer {
         }
         self.out.push_str(if array { "]]" } else { "]" });
         self.end_line(comments.trailing.as_deref());
+    }
+
+    /// An array with comments between its items, one item a line (TOML 1.0 allows line
+    /// breaks, comments and a trailing comma in arrays); the key's own end-of-line comment
+    /// goes after `[`.
+    fn commented_array(
+        &mut self,
+        items: &[Node],
+        comments: &Comments,
+        path: &str,
+    ) -> Result<(), EmitError> {
+        self.out.push('[');
+        self.end_line(comments.trailing.as_deref());
+        for i in 0..=items.len() {
+            let around = comments.items.iter().filter(|c| c.index == i);
+            let mut trailing = None;
+            for c in around {
+                for text in &c.before {
+                    for line in comment_segments(text) {
+                        self.out.push_str("  #");
+                        self.out.push_str(&line);
+                        self.out.push('\n');
+                    }
+                }
+                trailing = trailing.or(c.trailing.as_deref());
+            }
+            let Some(item) = items.get(i) else {
+                break;
+            };
+            self.out.push_str("  ");
+            self.value(item, &format!("{path}[{i}]"), false)?;
+            self.out.push(',');
+            self.end_line(trailing);
+        }
+        self.out.push_str("]\n");
+        Ok(())
     }
 
     /// Full-line comments; a comment text holding line breaks becomes several lines.
@@ -196,7 +253,11 @@ impl Writer {
             },
             Value::Float(f) => self.out.push_str(&float_text(f, path)?),
             Value::String(s) => {
-                if top && self.options.multiline_strings && s.contains('\n') {
+                if top
+                    && self.options.multiline_strings
+                    && s.contains('\n')
+                    && !has_delimiter_line(s)
+                {
                     write_multiline_string(&mut self.out, s);
                 } else {
                     write_basic_string(&mut self.out, s);
@@ -231,7 +292,7 @@ impl Writer {
                 }
                 let entry_path = key_path(path, key);
                 let comments = &entry.comments;
-                for text in comments.before.iter().chain(&comments.trailing) {
+                for text in comments.texts() {
                     self.notes.push(Note::DroppedComment {
                         key: Some(entry_path.clone()),
                         text: text.clone(),
@@ -423,6 +484,13 @@ fn write_multiline_string(out: &mut String, s: &str) {
     out.push_str("\"\"\"");
 }
 
+/// A line of `s` that a splitter could take for the block's closing `+++`. Hugo closes the
+/// block at any line that starts with `+++`, fmx at `+++` and blanks: the stricter reading
+/// is kept, so such a string goes on one line with `\n` escapes.
+fn has_delimiter_line(s: &str) -> bool {
+    s.split('\n').any(|line| line.starts_with("+++"))
+}
+
 /// The characters TOML allows neither in strings nor in comments (tab aside).
 fn is_toml_control(c: char) -> bool {
     (c.is_ascii_control() && c != '\t') || c == '\u{7f}'
@@ -522,6 +590,7 @@ pub(crate) mod test_values {
         entry.comments = Comments {
             before: before.iter().map(|s| s.to_string()).collect(),
             trailing: trailing.map(str::to_string),
+            ..Comments::default()
         };
     }
 
@@ -594,8 +663,50 @@ pub(crate) mod test_values {
                 prop::collection::vec(odd_text(8), 0..3),
                 prop::option::of(odd_text(8)),
             )
-                .prop_map(|(before, trailing)| Comments { before, trailing }),
+                .prop_map(|(before, trailing)| Comments { before, trailing, ..Comments::default() }),
         ]
+    }
+
+    /// Tables of lists (of strings and integers, or empty) with comments between their
+    /// items: above an item, at the end of a scalar item's line, after the last one.
+    pub fn arb_commented_lists() -> impl Strategy<Value = Table> {
+        let text = "( [a-z]{1,6}){1,2}";
+        let item = prop_oneof![
+            "[a-z]{0,5}".prop_map(|s| string(&s)),
+            any::<i64>().prop_map(|i| int(i128::from(i))),
+        ];
+        let list = (
+            prop::collection::vec(item, 0..4),
+            prop::collection::vec(
+                (prop::collection::vec(text, 0..2), prop::option::of(text)),
+                5,
+            ),
+        )
+            .prop_map(|(items, comments)| {
+                let len = items.len();
+                let item_comments = comments
+                    .into_iter()
+                    .take(len + 1)
+                    .enumerate()
+                    .map(|(index, (before, trailing))| crate::value::ItemComments {
+                        index,
+                        before,
+                        // After the last item there is no line to end.
+                        trailing: trailing.filter(|_| index < len),
+                    })
+                    .filter(|c| !c.before.is_empty() || c.trailing.is_some())
+                    .collect::<Vec<_>>();
+                (array(items), item_comments)
+            });
+        prop::collection::vec(list, 1..4).prop_map(|lists| {
+            let mut t = Table::default();
+            for (i, (node, items)) in lists.into_iter().enumerate() {
+                let mut entry = Entry::new(Pos::default(), node);
+                entry.comments.items = items;
+                t.entries.insert(format!("k{i}"), entry);
+            }
+            t
+        })
     }
 
     /// Random tables nested up to three deep; `nulls` adds nulls among the scalars.
@@ -646,7 +757,7 @@ pub(crate) mod test_values {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::test_values::*;
@@ -882,6 +993,23 @@ next \\""""#,
         for (value, written) in cases {
             let t = table(vec![("s", string(value))]);
             assert_eq!(text_of(&t), format!("s = {written}\n"), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn no_string_line_can_close_the_block() {
+        for value in ["a\n+++\nb", "+++ \t\nb", "a\n+++\r\nb", "a\n+++x\n"] {
+            let mut t = table(vec![("s", string(value))]);
+            t.entries.insert(
+                "x".to_string(),
+                crate::value::Entry::new(Default::default(), sub(vec![("y", string(value))])),
+            );
+            let text = text_of(&t);
+            assert!(
+                text.lines().all(|line| !line.starts_with("+++")),
+                "{value:?} written as\n{text}"
+            );
+            reads_back(&t, &text);
         }
     }
 
@@ -1236,7 +1364,96 @@ next \\""""#,
                     .map_err(|e| TestCaseError::fail(format!("{e}\n--- text:\n{}", emitted.text)))?;
                 same_table(&t, &parsed, "", false)
                     .map_err(|why| TestCaseError::fail(format!("{why}\n--- text:\n{}", emitted.text)))?;
+                // TOML 1.0 readers (Hugo's go-toml, Python's tomllib) read all fmx writes.
+                let ours = crate::formats::toml::parse(&emitted.text, 1, &crate::formats::Limits::default())
+                    .map_err(|e| TestCaseError::fail(format!("{e}\n--- text:\n{}", emitted.text)))?;
+                prop_assert!(ours.toml11.is_empty(), "{:?}\n--- text:\n{}", ours.toml11, emitted.text);
             }
         }
+    }
+
+    proptest! {
+        /// Comments between list items come back from fmx's TOML where they were.
+        #[test]
+        fn comments_between_list_items_read_back(t in arb_commented_lists()) {
+            let text = text_of(&t);
+            let back = crate::formats::toml::parse(&text, 1, &crate::formats::Limits::default())
+                .map_err(|e| TestCaseError::fail(format!("{e}\n--- text:\n{text}")))?;
+            let back = back.root.value.as_table().expect("a table").clone();
+            for ((key, a), b) in t.iter().zip(back.entries.values()) {
+                prop_assert_eq!(&a.comments, &b.comments, "{}\n--- text:\n{}", key, text);
+            }
+        }
+    }
+
+    /// Python's `tomllib` (TOML 1.0 before Python 3.15) reads each text, or says why not:
+    /// `None` when python3 or tomllib is missing.
+    #[allow(clippy::print_stderr)]
+    pub(crate) fn tomllib_errors(texts: &[String]) -> Option<Vec<Option<String>>> {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+        const SCRIPT: &str = "import json, sys, tomllib\nout = []\n\
+            for t in json.load(sys.stdin):\n    try:\n        tomllib.loads(t); out.append(None)\n\
+            \x20   except Exception as e:\n        out.append(str(e))\nprint(json.dumps(out))\n";
+        let child = Command::new("python3")
+            .args(["-c", SCRIPT])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("note: tomllib check skipped: no python3");
+            return None;
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(serde_json::to_string(texts).expect("JSON").as_bytes());
+        }
+        let output = child.wait_with_output().expect("python3 runs");
+        if !output.status.success() {
+            eprintln!(
+                "note: tomllib check skipped: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+            return None;
+        }
+        Some(serde_json::from_slice(&output.stdout).expect("JSON from python3"))
+    }
+
+    #[test]
+    fn tomllib_reads_everything_fmx_writes() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let strategy = arb_table(false);
+        let texts: Vec<String> = (0..300)
+            .map(|_| strategy.new_tree(&mut runner).expect("a table").current())
+            .map(|t| emit(&t).expect("emits").text)
+            .collect();
+        let Some(errors) = tomllib_errors(&texts) else {
+            return;
+        };
+        for (text, error) in texts.iter().zip(errors) {
+            assert_eq!(error, None, "--- text:\n{text}");
+        }
+    }
+
+    /// The escapes and layouts TOML 1.1 added are never written: ESC is `\u001B`, inline
+    /// tables stay on one line with no trailing comma, times keep their seconds.
+    #[test]
+    fn output_is_toml_1_0() {
+        let t = table(vec![
+            ("esc", string("\u{1b}[0m \u{7f} \u{0}")),
+            ("multi", string("line\n\u{1b}\n")),
+            (
+                "inline",
+                array(vec![sub(vec![("a", int(1)), ("b", sub(vec![]))])]),
+            ),
+            ("time", datetime(DateTimeKind::Time, "07:32:00")),
+        ]);
+        let text = text_of(&t);
+        let parsed =
+            crate::formats::toml::parse(&text, 1, &crate::formats::Limits::default()).unwrap();
+        assert_eq!(parsed.toml11, [], "{text}");
+        assert!(!text.contains("\\e") && !text.contains("\\x"), "{text}");
     }
 }

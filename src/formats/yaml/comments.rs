@@ -32,6 +32,5 @@ impl Pending {
 
 /// The bytes of comment text an entry carries (an alias copies them).
 pub(super) fn comment_bytes(c: &Comments) -> usize {
-    let before: usize = c.before.iter().map(String::len).sum();
-    before.saturating_add(c.trailing.as_ref().map_or(0, String::len))
+    c.texts().map(String::len).fold(0, usize::saturating_add)
 }

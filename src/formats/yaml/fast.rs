@@ -128,6 +128,7 @@ pub(super) fn parse(text: &str, first_line: u32, limits: &Limits) -> Option<Pars
     Some(Parsed {
         root: Node::new(Value::Table(table), root_pos).with_style(Style::Block),
         duplicates: Vec::new(),
+        toml11: Vec::new(),
     })
 }
 

@@ -9,6 +9,7 @@ mod comments;
 mod fast;
 mod merge;
 mod read;
+pub mod readings;
 mod scalar;
 mod timestamp;
 pub mod write;
@@ -17,7 +18,11 @@ mod yaml11;
 #[cfg(test)]
 mod tests;
 
+pub use readings::{
+    Reading, Retyped, UnknownYamlVersion, YamlVersion, parse_as, readings, retype_psych_times,
+};
 pub use scalar::{lint_ambiguity, plain_is_safe, yaml11_ambiguity};
+pub use timestamp::psych_time;
 
 use super::{Limits, ParseError, Parsed};
 use crate::value::Pos;

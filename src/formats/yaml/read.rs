@@ -16,7 +16,7 @@ use super::scalar::{
     structure_style,
 };
 use crate::formats::{DuplicateKey, Limits, ParseError, Parsed};
-use crate::value::{Comments, Entry, Node, Pos, Style, Table, Value};
+use crate::value::{Comments, Entry, ItemComments, Node, Pos, Style, Table, Value};
 
 /// Own-line comments granit may hold back while it looks ahead; the block size bounds them.
 const MAX_BUFFERED_COMMENTS: usize = 1 << 16;
@@ -28,6 +28,7 @@ pub(super) fn read(text: &str, first_line: u32, limits: &Limits) -> Result<Parse
     options.block_nesting_limit = limits.max_depth;
     options.max_buffered_comment_events = MAX_BUFFERED_COMMENTS;
     let mut reader = Reader {
+        text,
         first_line,
         limits,
         stack: Vec::new(),
@@ -47,6 +48,7 @@ pub(super) fn read(text: &str, first_line: u32, limits: &Limits) -> Result<Parse
 }
 
 struct Reader<'l> {
+    text: &'l str,
     first_line: u32,
     limits: &'l Limits,
     /// The collections being built, innermost last.
@@ -104,12 +106,22 @@ impl Size {
 
 struct Frame {
     pos: Pos,
+    /// A sequence that is a mapping key's value: the comments between its items go to the
+    /// key's entry.
+    entry_seq: bool,
+    item_comments: Vec<ItemComments>,
+    /// Column of the entries' keys or dashes (granit places a block sequence after its
+    /// first `- `).
+    entry_col: u32,
     style: Style,
     anchor: usize,
     size: Size,
     kind: Kind,
 }
 
+// One frame per open collection, never more than the depth limit alive: boxing the mapping
+// would cost an allocation per mapping read for no gain.
+#[allow(clippy::large_enum_variant)]
 enum Kind {
     Seq(Vec<Node>),
     Map(MapFrame),
@@ -211,16 +223,24 @@ impl Reader<'_> {
         )
     }
 
-    /// A node begins. Comments between sequence items have no key to go with: dropped.
+    /// A node begins. Comments above an item of a key's sequence are that item's; those
+    /// between the items of other sequences have no key to go with: dropped.
     fn node_starts(&mut self) {
-        if matches!(
-            self.stack.last(),
-            Some(Frame {
-                kind: Kind::Seq(_),
-                ..
-            })
-        ) {
+        let Some(frame) = self.stack.last_mut() else {
+            return;
+        };
+        let Kind::Seq(items) = &frame.kind else {
+            return;
+        };
+        if !frame.entry_seq {
             self.comments.clear();
+            return;
+        }
+        let before = self.comments.take();
+        if !before.is_empty() {
+            ItemComments::of(&mut frame.item_comments, items.len())
+                .before
+                .extend(before);
         }
     }
 
@@ -234,6 +254,9 @@ impl Reader<'_> {
     ) -> Result<(), ParseError> {
         self.node_starts();
         let pos = self.pos(span.start);
+        if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+            self.check_continuation_indent(pos, span)?;
+        }
         let tag_pos = span.tag_span().map_or(pos, |t| self.pos(t.start));
         let kind = classify_tag(tag).map_err(|m| syntax(tag_pos, m))?;
         // granit reports an empty node (`key:`) as a zero-width plain `~`.
@@ -270,6 +293,53 @@ impl Reader<'_> {
         self.complete(item)
     }
 
+    /// A tab where a quoted scalar's continuation line needs indentation: YAML indents with
+    /// spaces only, more than the block collection around (yaml-test-suite DK95/01). granit
+    /// accepts it. A line short of spaces with no tab (QB6E) is accepted as Jekyll's and
+    /// Hugo's readers accept it: refusing that would fail posts every site reads.
+    fn check_continuation_indent(&self, pos: Pos, span: Span) -> Result<(), ParseError> {
+        let Some(range) = span.byte_range() else {
+            return Ok(());
+        };
+        let Some(source) = self.text.get(range) else {
+            return Ok(());
+        };
+        // A block collection at column c holds its keys after c - 1 spaces.
+        let needed = self
+            .stack
+            .iter()
+            .rev()
+            .find(|f| f.style == Style::Block)
+            .map_or(0, |f| f.entry_col as usize);
+        for (i, line) in source.split('\n').enumerate().skip(1) {
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            let blank = line.trim_start_matches([' ', '\t']).is_empty();
+            if spaces < needed && !blank && line[spaces..].starts_with('\t') {
+                let line_no = pos
+                    .line
+                    .saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+                let col = u32::try_from(spaces + 1).unwrap_or(u32::MAX);
+                return Err(syntax(
+                    Pos::new(line_no, col),
+                    format!(
+                        "a tab where indentation is expected: a quoted scalar's continuation \
+                         line must be indented by at least {needed} space{} first",
+                        if needed == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The column of the `-` before a block sequence's first item, which starts at `m`.
+    fn dash_col(&self, m: Marker) -> Option<u32> {
+        let before = self.text.get(..m.byte_offset()?)?;
+        let dash = before.trim_end_matches([' ', '\t']).strip_suffix('-')?;
+        let line_start = dash.rfind('\n').map_or(0, |i| i + 1);
+        u32::try_from(dash[line_start..].chars().count() + 1).ok()
+    }
+
     fn open(
         &mut self,
         is_map: bool,
@@ -289,8 +359,24 @@ impl Reader<'_> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(too_deep(pos, self.limits));
         }
+        let entry_col = if is_map {
+            pos.col
+        } else {
+            self.dash_col(span.start).unwrap_or(pos.col)
+        };
+        let entry_seq = !is_map
+            && matches!(
+                self.stack.last(),
+                Some(Frame {
+                    kind: Kind::Map(MapFrame { key: Some(_), .. }),
+                    ..
+                })
+            );
         self.stack.push(Frame {
             pos,
+            entry_seq,
+            item_comments: Vec::new(),
+            entry_col,
             style: structure_style(style),
             anchor,
             size: Size::scalar(""),
@@ -317,8 +403,15 @@ impl Reader<'_> {
         };
         let comments = self.comments.take_inside(min_col);
         let value = match frame.kind {
-            // A sequence has nowhere to keep them: they are dropped.
-            Kind::Seq(items) => Value::Array(items),
+            // A key's sequence keeps them after its last item; another has nowhere to.
+            Kind::Seq(items) => {
+                if frame.entry_seq && !comments.is_empty() {
+                    ItemComments::of(&mut frame.item_comments, items.len())
+                        .before
+                        .extend(comments);
+                }
+                Value::Array(items)
+            }
             Kind::Map(m) => {
                 let mut table = apply_merges(m.table, m.merges);
                 table.trailing_comments.extend(comments);
@@ -332,6 +425,14 @@ impl Reader<'_> {
             pos: frame.pos,
             style: frame.style,
         };
+        if !frame.item_comments.is_empty()
+            && let Some(Frame {
+                kind: Kind::Map(MapFrame { key: Some(key), .. }),
+                ..
+            }) = self.stack.last_mut()
+        {
+            key.comments.items = std::mem::take(&mut frame.item_comments);
+        }
         if frame.anchor != 0 {
             self.anchors.insert(
                 frame.anchor,
@@ -406,7 +507,7 @@ impl Reader<'_> {
                 pos: item.node.pos,
                 comments: Comments {
                     before,
-                    trailing: None,
+                    ..Comments::default()
                 },
                 merge: item.merge,
             });
@@ -462,8 +563,22 @@ impl Reader<'_> {
             self.comments.push(text, pos.col);
             return;
         }
-        // A comment at the end of a line: on the line of a key still waiting for its value,
-        // or right after a value.
+        // A comment at the end of a line: after an item of a key's sequence, on the line of a
+        // key still waiting for its value, or right after a value.
+        if let Some(Frame {
+            kind: Kind::Seq(items),
+            entry_seq: true,
+            item_comments: comments,
+            ..
+        }) = self.stack.last_mut()
+        {
+            if items.last().is_some_and(|n| n.pos.line == pos.line) {
+                ItemComments::of(comments, items.len() - 1)
+                    .trailing
+                    .get_or_insert(text);
+            }
+            return;
+        }
         let just_done = self.entry_just_done;
         let Some(Frame {
             kind: Kind::Map(m),
@@ -512,6 +627,7 @@ impl Reader<'_> {
         Parsed {
             root,
             duplicates: self.duplicates,
+            toml11: Vec::new(),
         }
     }
 }

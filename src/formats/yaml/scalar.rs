@@ -289,7 +289,7 @@ pub fn lint_ambiguity(plain: &str) -> Option<String> {
     yaml11_ambiguity(plain)
 }
 
-fn describe(plain: &str, value: &Value) -> String {
+pub(super) fn describe(plain: &str, value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("the boolean {b}"),
@@ -372,9 +372,12 @@ mod tests {
              string \"0o17\""
         );
         assert!(ambiguity("1_000").ends_with("the integer 1000"));
-        assert!(ambiguity("10:00").ends_with("the sexagesimal (base 60) integer 600"));
+        assert!(ambiguity("10:00").ends_with(
+            "the sexagesimal (base 60) integer 600 (PyYAML), or the integer 36000 (Psych)"
+        ));
+        assert!(ambiguity("1:02:03").ends_with("the sexagesimal (base 60) integer 3723"));
         assert!(ambiguity("1:30:00").ends_with("integer 5400"));
-        assert!(ambiguity("-1:30").ends_with("integer -90"));
+        assert!(ambiguity("-1:30").ends_with("integer -90 (PyYAML), or the integer -1800 (Psych)"));
         assert!(ambiguity("01:30").contains("Psych"));
         assert!(ambiguity("0b101").ends_with("the binary integer 5"));
         assert!(ambiguity("-0x1F").ends_with("the integer -31"));

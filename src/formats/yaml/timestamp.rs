@@ -271,6 +271,44 @@ pub(super) fn psych_timestamp_shape(text: &str) -> bool {
     c.done()
 }
 
+/// The date or date-time Ruby's Psych (Jekyll) reads from a plain scalar that is not a YAML
+/// 1.1 timestamp but has a shape Psych takes for one: `2013-06-27 11:00:01 +0000` is the
+/// instant `2013-06-27T11:00:01+00:00`, `2020-1-5` the date `2020-01-05`. `None` for any
+/// other text, and for what has no exact reading here (a negative year, a date that does not
+/// exist, which Psych rolls over).
+pub fn psych_time(text: &str) -> Option<DateTime> {
+    if text.starts_with('-') || !psych_timestamp_shape(text) {
+        return None;
+    }
+    if timestamp(text) != Timestamp::NotOne {
+        return None;
+    }
+    // Psych's offsets may lack the colon (`+0530`), and its date the leading zeros; YAML
+    // 1.1's timestamp form is the same reading once both are added.
+    let mut fixed = String::with_capacity(text.len() + 3);
+    let (date, rest) = text.split_at(text.find([' ', '\t', 'T', 't']).unwrap_or(text.len()));
+    let mut parts = date.splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    fixed.push_str(&format!("{y}-{m:0>2}-{d:0>2}"));
+    let rest = rest.trim_end();
+    let bytes = rest.as_bytes();
+    let n = bytes.len();
+    let bare_offset = n >= 5
+        && matches!(bytes[n - 5], b'+' | b'-')
+        && bytes[n - 4..].iter().all(u8::is_ascii_digit);
+    if bare_offset {
+        fixed.push_str(&rest[..n - 2]);
+        fixed.push(':');
+        fixed.push_str(&rest[n - 2..]);
+    } else {
+        fixed.push_str(rest);
+    }
+    match timestamp(&fixed) {
+        Timestamp::Valid(d) => Some(d),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +370,30 @@ mod tests {
         assert_eq!(timestamp("2020-10-10T10:00:00z"), Timestamp::NotOne);
         assert_eq!(timestamp("20201010"), Timestamp::NotOne);
         assert_eq!(timestamp("2020-10-10x"), Timestamp::NotOne);
+    }
+
+    #[test]
+    fn psych_times_read_as_the_instant_they_name() {
+        let read = |t: &str| psych_time(t).map(|d| (d.kind, d.text));
+        use DateTimeKind::*;
+        assert_eq!(
+            read("2013-06-27 11:00:01 +0000"),
+            Some((Offset, "2013-06-27T11:00:01+00:00".into()))
+        );
+        assert_eq!(
+            read("2020-10-10 10:00:00.5 +0530"),
+            Some((Offset, "2020-10-10T10:00:00.5+05:30".into()))
+        );
+        assert_eq!(read("2020-1-5"), Some((Date, "2020-01-05".into())));
+        assert_eq!(
+            read("2020-10-10 10:00:00 "),
+            Some((Local, "2020-10-10T10:00:00".into()))
+        );
+        // YAML 1.1 timestamps are fmx's own date-times already; others are not times.
+        assert_eq!(read("2013-06-27 11:00:01 +00:00"), None);
+        assert_eq!(read("-2020-10-10 10:00:00"), None);
+        assert_eq!(read("2017-2-29 11:00:00 +0000"), None);
+        assert_eq!(read("hello"), None);
     }
 
     #[test]

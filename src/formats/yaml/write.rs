@@ -12,7 +12,9 @@ use super::plain_is_safe;
 use super::scalar::resolve_plain;
 use super::yaml11_ambiguity;
 use crate::formats::{EmitError, Emitted, key_path};
-use crate::value::{DateTime, DateTimeKind, Float, Node, Table, Value, canonical_decimal};
+use crate::value::{
+    DateTime, DateTimeKind, Float, ItemComments, Node, Table, Value, canonical_decimal,
+};
 
 /// Spaces per nesting level.
 const INDENT: usize = 2;
@@ -97,7 +99,13 @@ impl Writer {
                 }
                 Shape::Sequence(items) => {
                     self.end_line(after_key, col + INDENT);
-                    self.sequence(items, col + INDENT, false, &entry_path)?;
+                    let comments = &entry.comments.items;
+                    self.sequence(items, col + INDENT, false, &entry_path, comments)?;
+                }
+                Shape::Scalar(Scalar::Inline(text))
+                    if text == "[]" && !entry.comments.items.is_empty() =>
+                {
+                    self.empty_list(&entry.comments.items, after_key, col);
                 }
                 Shape::Scalar(scalar) => {
                     self.out.push(' ');
@@ -110,31 +118,80 @@ impl Writer {
     }
 
     /// The items of a sequence whose dashes stand at column `col`. `inline`: the line is
-    /// already open at `col` (a sequence in a sequence: `- - a`).
+    /// already open at `col` (a sequence in a sequence: `- - a`). `comments`: those between
+    /// the items of an entry's sequence (none for nested ones).
     fn sequence(
         &mut self,
         items: &[Node],
         col: usize,
         mut inline: bool,
         path: &str,
+        comments: &[ItemComments],
     ) -> Result<(), EmitError> {
         for (i, item) in items.iter().enumerate() {
             let item_path = format!("{path}[{i}]");
             let shape = shape(item, &item_path, true)?;
+            let mut trailing = None;
             if !inline {
+                trailing = self.item_comments(comments, i, col);
                 self.comment_lines(lead_comments(item), col);
                 self.indent(col);
             }
             inline = false;
             self.out.push_str("- ");
             let content = col + INDENT;
+            // Only a scalar ends on its dash's line; other items' end-of-line comments go
+            // above them.
+            if !matches!(shape, Shape::Scalar(_))
+                && let Some(text) = trailing.take()
+            {
+                let line_start = self.out.rfind('\n').map_or(0, |i| i + 1);
+                let dash_line = self.out.split_off(line_start);
+                self.comment_lines(&[text.to_owned()], col);
+                self.out.push_str(&dash_line);
+            }
             match shape {
                 Shape::Mapping(t) => self.mapping(t, content, true, &item_path)?,
-                Shape::Sequence(items) => self.sequence(items, content, true, &item_path)?,
-                Shape::Scalar(scalar) => self.scalar(scalar, None, col, content),
+                Shape::Sequence(items) => {
+                    self.sequence(items, content, true, &item_path, &[])?;
+                }
+                Shape::Scalar(scalar) => self.scalar(scalar, trailing, col, content),
             }
         }
+        let after = self.item_comments(comments, items.len(), col);
+        self.comment_lines(after.map(str::to_owned).as_slice(), col);
         Ok(())
+    }
+
+    /// An empty list holding comments (`# add yourself here`) after `key:`: a flow sequence
+    /// over several lines keeps them.
+    fn empty_list(&mut self, comments: &[ItemComments], trailing: Option<&str>, col: usize) {
+        self.out.push_str(" [");
+        self.end_line(trailing, col + INDENT);
+        let after = self.item_comments(comments, 0, col + INDENT);
+        self.comment_lines(after.map(str::to_owned).as_slice(), col + INDENT);
+        self.indent(col);
+        self.out.push_str("]\n");
+    }
+
+    /// Full-line comments for the items of an entry's sequence at `index` (`index` = the
+    /// length: after the last), and the first end-of-line comment among them.
+    fn item_comments<'c>(
+        &mut self,
+        comments: &'c [ItemComments],
+        index: usize,
+        col: usize,
+    ) -> Option<&'c str> {
+        let mut trailing = None;
+        for c in comments.iter().filter(|c| c.index == index) {
+            self.comment_lines(&c.before, col);
+            if trailing.is_none() {
+                trailing = c.trailing.as_deref();
+            } else {
+                self.comment_lines(c.trailing.as_slice(), col);
+            }
+        }
+        trailing
     }
 
     /// Writes a value that starts on the current line, and ends its line(s). `parent` is the
@@ -272,6 +329,11 @@ fn refuse(path: &str, reason: String) -> EmitError {
 
 /// A key plain where it reads back as the same string everywhere, else double-quoted.
 fn key_text(key: &str) -> String {
+    if key == "<<" {
+        // Psych (Jekyll) merges a `<<` key's mapping even when the key is quoted; only an
+        // explicit tag keeps it a string there.
+        return "!!str \"<<\"".to_string();
+    }
     if plain_is_safe(key) {
         key.to_string()
     } else {
@@ -437,15 +499,13 @@ fn comment_segments(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write as _;
-    use std::process::{Command, Stdio};
-
     use proptest::prelude::*;
 
     use super::*;
     use crate::document::{Split, split};
     use crate::formats::Limits;
     use crate::formats::toml::write::test_values::*;
+    use crate::formats::yaml::tests::readers;
     use crate::value::{Comments, Entry, Int, Pos};
 
     /// Parses `text` with our YAML reader and panics unless it holds the data of `t`.
@@ -622,7 +682,9 @@ mod tests {
             assert_eq!(str_text(s), format!("{written}\n"), "{s:?}");
             // As a key, and in a sequence, too.
             let t = table(vec![(s, array(vec![string(s)]))]);
-            assert_eq!(text_of(&t), format!("{written}:\n  - {written}\n"), "{s:?}");
+            // Psych merges a quoted `<<` key's value: the key needs its tag.
+            let key = if *s == "<<" { "!!str \"<<\"" } else { written };
+            assert_eq!(text_of(&t), format!("{key}:\n  - {written}\n"), "{s:?}");
         }
     }
 
@@ -1088,6 +1150,20 @@ mod tests {
             if in_sequence && i == 0 {
                 expected.before.clear();
             }
+            // Comments above the first key of a mapping in the entry's sequence stand above
+            // its dash, and read back as the item's own.
+            if let Value::Array(items) = &a.node.value {
+                for (index, item) in items.iter().enumerate() {
+                    let lead = lead_comments(item);
+                    if !lead.is_empty() {
+                        expected.items.push(ItemComments {
+                            index,
+                            before: lead.to_vec(),
+                            trailing: None,
+                        });
+                    }
+                }
+            }
             if expected != b.comments {
                 return Err(format!(
                     "`{entry_path}`: {expected:?} read back as {:?}",
@@ -1124,129 +1200,22 @@ mod tests {
     /// out (`["str", "x"]`, `["map", [[key, value], …]]`, …), or `None` with a printed note
     /// when python3 or PyYAML is not available.
     #[allow(clippy::print_stderr)]
-    fn pyyaml(texts: &[String]) -> Option<Vec<serde_json::Value>> {
-        const SCRIPT: &str = r#"
-import datetime, json, sys
-import yaml
-def typed(v):
-    if v is None: return ["null"]
-    if isinstance(v, bool): return ["bool", v]
-    if isinstance(v, int): return ["int", str(v)]
-    if isinstance(v, float): return ["float", repr(v)]
-    if isinstance(v, str): return ["str", v]
-    if isinstance(v, datetime.datetime):
-        return ["offset" if v.tzinfo else "local", v.isoformat()]
-    if isinstance(v, datetime.date): return ["date", v.isoformat()]
-    if isinstance(v, list): return ["seq", [typed(x) for x in v]]
-    if isinstance(v, dict): return ["map", [[typed(k), typed(x)] for k, x in v.items()]]
-    return ["other", repr(v)]
-out = []
-for text in json.load(sys.stdin):
-    try:
-        out.append(typed(yaml.safe_load(text)))
-    except Exception as e:
-        out.append(["error", str(e)])
-print(json.dumps(out))
-"#;
-        let skip = |why: String| {
-            eprintln!("note: PyYAML check skipped: {why}");
-            None
-        };
-        let child = Command::new("python3")
-            .args(["-c", SCRIPT])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn();
-        let mut child = match child {
-            Ok(c) => c,
-            Err(e) => return skip(format!("python3 is not available ({e})")),
-        };
-        let input = serde_json::to_string(texts).expect("JSON");
-        if let Some(mut stdin) = child.stdin.take() {
-            // A python3 that exits early (no PyYAML) closes the pipe; its stderr says why.
-            let _ = stdin.write_all(input.as_bytes());
-        }
-        let output = child.wait_with_output().expect("python3 runs");
-        if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            if stderr.contains("No module named 'yaml'") {
-                return skip("PyYAML is not installed (pip install pyyaml)".into());
-            }
-            panic!("python3 failed: {stderr}");
-        }
-        Some(serde_json::from_slice(&output.stdout).expect("typed JSON from python3"))
-    }
-
-    /// Our data against PyYAML's, typed as `pyyaml` spells it.
-    fn same_as_pyyaml(ours: &Value, theirs: &serde_json::Value, path: &str) -> Result<(), String> {
-        let differ = || Err(format!("`{path}`: {ours:?} reads in PyYAML as {theirs}"));
-        let (Some(tag), payload) = (theirs[0].as_str(), &theirs[1]) else {
-            return differ();
-        };
-        let same = match (ours, tag) {
-            (Value::Null, "null") => true,
-            (Value::Bool(b), "bool") => payload.as_bool() == Some(*b),
-            (Value::Int(i), "int") => payload.as_str() == Some(&i.value.to_string()),
-            (Value::Float(f), "float") => payload
-                .as_str()
-                .and_then(|s| s.parse::<f64>().ok())
-                .is_some_and(|p| {
-                    (p.is_nan() && f.value.is_nan()) || p.to_bits() == f.value.to_bits()
-                }),
-            (Value::String(s), "str") => payload.as_str() == Some(s.as_str()),
-            (Value::DateTime(d), "offset" | "local" | "date") => {
-                let kind = match tag {
-                    "offset" => DateTimeKind::Offset,
-                    "local" => DateTimeKind::Local,
-                    _ => DateTimeKind::Date,
-                };
-                // PyYAML keeps microseconds and writes `Z` as `+00:00`: compare to the second.
-                let upto = d.text.len().min(19);
-                d.kind == kind
-                    && payload
-                        .as_str()
-                        .is_some_and(|p| p.get(..upto) == d.text.get(..upto))
-            }
-            (Value::Array(items), "seq") => {
-                let Some(theirs) = payload.as_array().filter(|a| a.len() == items.len()) else {
-                    return differ();
-                };
-                for (i, (a, b)) in items.iter().zip(theirs).enumerate() {
-                    same_as_pyyaml(&a.value, b, &format!("{path}[{i}]"))?;
-                }
-                true
-            }
-            (Value::Table(t), "map") => {
-                let Some(theirs) = payload.as_array().filter(|a| a.len() == t.len()) else {
-                    return differ();
-                };
-                for ((key, entry), pair) in t.iter().zip(theirs) {
-                    let key_path = key_path(path, key);
-                    same_as_pyyaml(&Value::String(key.clone()), &pair[0], &key_path)?;
-                    same_as_pyyaml(&entry.node.value, &pair[1], &key_path)?;
-                }
-                true
-            }
-            // `safe_load` gives None for a block with no keys.
-            (Value::Table(t), "null") => t.is_empty(),
-            _ => false,
-        };
-        if same { Ok(()) } else { differ() }
-    }
-
+    /// Every table as fmx writes it, loaded by PyYAML (YAML 1.1), ruamel.yaml (YAML 1.2) and
+    /// Psych (Jekyll): each reader gets back exactly the table.
     fn check_with_pyyaml(tables: &[Table]) {
         let texts: Vec<String> = tables
             .iter()
             .map(|t| emit(t).expect("emits").text)
             .collect();
-        let Some(loaded) = pyyaml(&texts) else {
-            return;
-        };
-        assert_eq!(loaded.len(), tables.len());
-        for ((t, text), theirs) in tables.iter().zip(&texts).zip(&loaded) {
-            if let Err(why) = same_as_pyyaml(&Value::Table(t.clone()), theirs, "") {
-                panic!("{why}\n--- text:\n{text}");
+        for reader in readers::ALL {
+            let Some(loaded) = readers::load(reader, &texts) else {
+                continue;
+            };
+            assert_eq!(loaded.len(), tables.len());
+            for ((t, text), theirs) in tables.iter().zip(&texts).zip(&loaded) {
+                if let Err(why) = readers::same_as(&Value::Table(t.clone()), theirs, "") {
+                    panic!("{}: {why}\n--- text:\n{text}", reader.name());
+                }
             }
         }
     }
@@ -1545,7 +1514,7 @@ print(json.dumps(out))
                 prop::collection::vec(text, 0..3),
                 prop::option::of(text),
             )
-                .prop_map(|(before, trailing)| Comments { before, trailing }),
+                .prop_map(|(before, trailing)| Comments { before, trailing, ..Comments::default() }),
         ]
         .boxed()
     }
@@ -1573,6 +1542,32 @@ print(json.dumps(out))
                 .and_then(|()| same_comments(&t, &back, ""))
                 .map_err(|why| TestCaseError::fail(format!("{why}\n--- text:\n{}", emitted.text)))?;
         }
+    }
+
+    proptest! {
+        /// Comments between list items come back from fmx's YAML where they were, and
+        /// PyYAML, ruamel.yaml and Psych read the lists unchanged (checked in a batch below).
+        #[test]
+        fn comments_between_list_items_read_back(t in arb_commented_lists()) {
+            let emitted = emit(&t).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let back = parse_back(&emitted.text)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n--- text:\n{}", emitted.text)))?;
+            for ((key, a), b) in t.iter().zip(back.entries.values()) {
+                prop_assert_eq!(&a.comments, &b.comments, "{}\n--- text:\n{}", key, emitted.text);
+            }
+        }
+    }
+
+    #[test]
+    fn yaml_readers_read_commented_lists_the_same() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let strategy = arb_commented_lists();
+        let tables: Vec<Table> = (0..100)
+            .map(|_| strategy.new_tree(&mut runner).expect("a table").current())
+            .collect();
+        check_with_pyyaml(&tables);
     }
 
     /// A batch of random tables through PyYAML in one process.

@@ -49,7 +49,11 @@ pub(super) fn yaml11_reading(plain: &str, ours: &Value) -> Option<(&'static str,
     // Integers.
     if let Some(int11) = yaml11_int(plain) {
         let same = matches!((ours, int11.value), (Value::Int(i), Some(v)) if i.value == v);
-        return (!same).then(|| (YAML11, int11.describe()));
+        let mut theirs = int11.describe();
+        if let Some(psych) = psych_base60(plain).filter(|&p| Some(p) != int11.value) {
+            theirs = format!("{theirs} (PyYAML), or the integer {psych} (Psych)");
+        }
+        return (!same).then_some((YAML11, theirs));
     }
     if let Some(int11) = psych_int(plain) {
         return (!matches!(ours, Value::Int(i) if Some(i.value) == int11.value))
@@ -153,6 +157,25 @@ fn psych_int(plain: &str) -> Option<Int11> {
     }
     let cleaned: String = plain.chars().filter(|&c| c != ',').collect();
     yaml11_int(&cleaned)
+}
+
+/// Psych's base-60 integer, which weighs the parts by 60 to the power of their distance
+/// from the third (`1:20` is 4800, where PyYAML reads 80; three parts agree), the sign on
+/// the first part only. `None` if `plain` is not of that form.
+fn psych_base60(plain: &str) -> Option<i128> {
+    let (neg, body) = strip_sign(plain);
+    if !body.contains(':') {
+        return None;
+    }
+    sexagesimal(neg, body, true)?;
+    let mut total: i128 = 0;
+    for (e, part) in body.split(':').enumerate() {
+        let n: i128 = part.replace('_', "").parse().ok()?;
+        let n = if e == 0 && neg { -n } else { n };
+        let weight = 60i128.checked_pow(u32::try_from(e.abs_diff(2)).ok()?)?;
+        total = total.checked_add(n.checked_mul(weight)?)?;
+    }
+    Some(total)
 }
 
 /// `[1-9][0-9_]*(:[0-5]?[0-9])+` (Psych also allows a leading `0`).
@@ -267,4 +290,41 @@ fn psych_float(plain: &str) -> bool {
         && frac.bytes().all(|b| b.is_ascii_digit())
         && exp_ok
         && !(int.is_empty() && frac.is_empty())
+}
+
+/// The value PyYAML's resolver (YAML 1.1) constructs from a plain scalar, where fmx can hold
+/// it: `None` for what PyYAML refuses to load (`=`, `<<` as a value), for integers beyond
+/// i128 and for base-60 floats.
+pub(super) fn pyyaml_value(plain: &str) -> Option<Value> {
+    match plain {
+        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Some(Value::Bool(true));
+        }
+        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Some(Value::Bool(false));
+        }
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "=" | "<<" => return None,
+        _ => {}
+    }
+    if let Some(int11) = yaml11_int(plain) {
+        return int11
+            .value
+            .map(|value| Value::Int(crate::value::Int { value }));
+    }
+    if yaml11_float(plain) {
+        if let Some(f) = special_float(plain) {
+            return Some(Value::Float(f));
+        }
+        let clean = plain.replace('_', "");
+        if clean.contains(':') {
+            return None;
+        }
+        return crate::value::Float::from_decimal_text(&clean).map(Value::Float);
+    }
+    // Timestamps read as fmx reads them (the YAML 1.1 timestamp type); all else is a string.
+    match super::scalar::resolve_plain(plain) {
+        Ok(v @ Value::DateTime(_)) => Some(v),
+        _ => Some(Value::String(plain.to_owned())),
+    }
 }

@@ -2,6 +2,7 @@
 //! duplicates here; aliases, limits, comments, tags, merge keys and errors in [`structure`].
 
 mod fast;
+pub(super) mod readers;
 mod structure;
 
 use super::parse;
