@@ -92,7 +92,13 @@ pub fn run(
         )?;
         return Ok(ExitStatus::Error);
     }
-    let walker = match Walker::for_config(&config, &cwd, &settings.exclude) {
+    let walker = match Walker::new(
+        &config.extensions,
+        &config.root,
+        &config.exclude,
+        &cwd,
+        &settings.exclude,
+    ) {
         Ok(w) => w,
         Err(e) => {
             writeln!(err, "error: {e}")?;
@@ -142,10 +148,8 @@ pub fn run(
             let Some(window) = windows.next_window() else {
                 break;
             };
-            let bar = bar.get_or_insert_with(|| {
-                let seen = windows.seen().unwrap_or(window.len());
-                crate::progress::bar(seen, show_progress, "converting")
-            });
+            let bar =
+                bar.get_or_insert_with(|| crate::progress::counter(show_progress, "converting"));
             for from in (0..window.len()).step_by(256) {
                 if crate::progress::interrupted() {
                     break 'windows;
@@ -394,7 +398,7 @@ fn convert_input(
         }
         Input::Stdin { .. } => return (result, None),
     };
-    let snapshot = match Snapshot::read(file) {
+    let snapshot = match Snapshot::read(file, crate::write::max_post_bytes(&config.limits)) {
         Ok(s) => s,
         Err(e) => {
             result.reason = Some(format!("cannot read the file: {e}"));
