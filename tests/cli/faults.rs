@@ -458,9 +458,9 @@ fn a_read_only_folder_is_an_error_and_the_file_is_untouched() {
     assert_eq!(names(&posts), ["post.md"]);
 }
 
-/// As root only an immutable file (`chattr +i`) is read-only; for a normal user `chmod 444`
-/// is, but replacing a file is a change to its folder, so the file is converted (as
-/// `sed -i` would) and keeps its mode 0444.
+/// An immutable file (`chattr +i`, as root) cannot be replaced; a `chmod 444` file could be
+/// (replacing is a change to its folder) but is refused, as an editor refuses to save it:
+/// `tests/cli/integrity.rs` checks that as root.
 #[test]
 fn a_read_only_file_is_refused_or_keeps_its_mode() {
     let dir = tempfile::tempdir().unwrap();
@@ -486,9 +486,9 @@ fn a_read_only_file_is_refused_or_keeps_its_mode() {
     } else {
         std::fs::set_permissions(&post, std::fs::Permissions::from_mode(0o444)).unwrap();
         let out = convert_one(dir.path(), "post.md");
-        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-        let mode = std::fs::metadata(&post).unwrap().mode() & 0o777;
-        assert_eq!(mode, 0o444);
+        assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains("is read-only"), "{}", out.stdout);
+        assert_eq!(std::fs::read(&post).unwrap(), before);
         assert_eq!(names(dir.path()), ["post.md"]);
     }
 }

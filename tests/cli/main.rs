@@ -7,6 +7,7 @@ mod config;
 mod convert;
 mod corpus;
 mod faults;
+mod integrity;
 mod readme;
 mod roundtrip;
 mod support;
