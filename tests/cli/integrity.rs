@@ -391,3 +391,49 @@ fn a_walked_link_is_not_followed() {
             .args(["convert", "--no-config", "--to", "toml", "post.md"]));
     assert!(out.stdout.contains("hunter2"), "{}", out.stdout);
 }
+
+// ---- config discovery ---------------------------------------------------------------------
+
+/// How many files `check` took from `cwd`, with `HOME` set to `home`.
+fn files_checked(cwd: &Path, home: &Path) -> serde_json::Value {
+    let out = run(fmx().current_dir(cwd).env("HOME", home).args([
+        "check",
+        "--output-format",
+        "json",
+        ".",
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}{}", out.stdout, out.stderr));
+    doc["summary"]["files"].clone()
+}
+
+/// A config that takes every post out of the run (`exclude = ["**"]`), above the posts,
+/// outside any repository: taken only from where the user could have put it.
+#[test]
+fn config_discovery_stops_at_home_and_at_files_others_could_plant() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let site = root.join("home/site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::copy(fixture("detained-canadians.md"), site.join("post.md")).unwrap();
+    let config = root.join("fmx.toml");
+    std::fs::write(&config, "exclude = [\"**\"]\n").unwrap();
+    let elsewhere = root.join("elsewhere");
+    // Below the home directory, a config above it is not taken; with the home elsewhere,
+    // the same file is (it is the user's own).
+    assert_eq!(files_checked(&site, &root.join("home")), 1);
+    assert_eq!(files_checked(&site, &elsewhere), 0);
+    // Others may write it: not taken.
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o666)).unwrap();
+    assert_eq!(files_checked(&site, &elsewhere), 1);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // Another user's file: not taken (needs root to make one).
+    if running_as_root() {
+        std::os::unix::fs::chown(&config, Some(65534), Some(65534)).unwrap();
+        assert_eq!(files_checked(&site, &elsewhere), 1);
+        std::os::unix::fs::chown(&config, Some(0), Some(0)).unwrap();
+    }
+    // In a folder others may write (a shared temporary folder): not taken.
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    assert_eq!(files_checked(&site, &elsewhere), 1);
+}
