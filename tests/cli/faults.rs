@@ -679,17 +679,16 @@ fn nothing_outside_the_given_paths_is_written() {
     assert_eq!(names(&dir.path().join("a")), ["post.md"]);
 }
 
-/// The one thing a kill can leave (see `kill_9_during_convert_write`): a complete new post
-/// under a hidden temporary name. Walking the folder does not take it for a post.
+/// The one thing a kill can leave (see `kill_9_during_convert_write`): a post under a
+/// hidden temporary name. Walking the folder does not take it for a post, and the next
+/// run that writes into the folder removes it, unless another fmx is writing there (it
+/// holds the folder's shared lock, which `flock -s` stands in for here).
 #[test]
-fn a_leftover_temporary_name_is_not_walked() {
+fn a_leftover_temporary_name_is_not_walked_and_the_next_write_removes_it() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(fixture("detained-canadians.md"), dir.path().join("post.md")).unwrap();
-    std::fs::write(
-        dir.path().join(".post.md.Ab3dE9"),
-        "+++\ntitle = \"t\"\n+++\nBody.\n",
-    )
-    .unwrap();
+    let leftover = dir.path().join(".fmx-Ab3dE9Ab3dE9.tmp");
+    std::fs::write(&leftover, "+++\ntitle = \"t\"\n+++\nBody.\n").unwrap();
     let out = run(fmx().current_dir(dir.path()).args([
         "check",
         "--no-config",
@@ -699,4 +698,26 @@ fn a_leftover_temporary_name_is_not_walked() {
     ]));
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["summary"]["files"], 1, "{}", out.stdout);
+
+    // `-o`: the lock stays with `flock` itself, which the kill below ends.
+    let held = Command::new("flock")
+        .args(["-s", "-o"])
+        .arg(dir.path())
+        .args(["sleep", "5"])
+        .spawn();
+    if let Ok(mut held) = held {
+        std::thread::sleep(Duration::from_millis(300));
+        let out = convert_one(dir.path(), "post.md");
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        assert!(
+            leftover.exists(),
+            "removed while another writer held the folder"
+        );
+        held.kill().unwrap();
+        held.wait().unwrap();
+        std::fs::copy(fixture("detained-canadians.md"), dir.path().join("post.md")).unwrap();
+    }
+    let out = convert_one(dir.path(), "post.md");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(names(dir.path()), ["post.md"]);
 }
