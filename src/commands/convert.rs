@@ -342,18 +342,33 @@ fn convert_batch(
 ) -> Vec<FileResult> {
     let mut results = Vec::with_capacity(inputs.len());
     let mut pending: Vec<(usize, Pending)> = Vec::new();
+    let mut held = 0;
     for input in inputs {
         if crate::progress::interrupted() {
             break;
         }
         let (result, write) = convert_input(input, settings, config, cwd);
         if let Some(write) = write {
+            held += write.snapshot.bytes.len() + write.new.len();
             pending.push((results.len(), write));
         }
         results.push(result);
+        // Large posts are written sooner: a thread holds at most about this much.
+        if held > BATCH_BYTES {
+            write_pending(std::mem::take(&mut pending), &mut results, writer);
+            held = 0;
+        }
     }
+    write_pending(pending, &mut results, writer);
+    results
+}
+
+/// The bytes (old and new) a batch may hold before it is written.
+const BATCH_BYTES: usize = 32 << 20;
+
+fn write_pending(pending: Vec<(usize, Pending)>, results: &mut [FileResult], writer: &Writer) {
     if pending.is_empty() {
-        return results;
+        return;
     }
     let items: Vec<Replacement<'_>> = pending
         .iter()
@@ -370,7 +385,6 @@ fn convert_batch(
             results[*index].reason = Some(format!("not written: {e}"));
         }
     }
-    results
 }
 
 /// Reads and converts one file; in `--write` mode a changed file comes back to be written.
