@@ -750,53 +750,66 @@ impl Temp {
         target: &Path,
         how: Install<'_>,
     ) -> Result<(), WriteError> {
+        let snapshot = match how {
+            Install::Create => return self.create(folder, target),
+            Install::Replace(snapshot) => snapshot,
+        };
+        let hidden = self.hidden_name(folder)?;
+        let hidden = OsStr::new(&hidden);
         let name = target.file_name().unwrap_or_default();
-        let hidden = match self {
+        let done = swap_in(folder, hidden, name, snapshot);
+        remove(folder, hidden);
+        done
+    }
+
+    /// Names the content `target`, failing if that name is taken.
+    fn create(self, folder: &Folder<'_>, target: &Path) -> Result<(), WriteError> {
+        match self {
             #[cfg(target_os = "linux")]
             Temp::Unnamed(file) => {
-                let link = |to: &OsStr| link_unnamed(&file, &folder.fd, to);
-                if let Install::Create = how {
-                    return link(name).map_err(|e| {
-                        if e == rustix::io::Errno::EXIST {
-                            WriteError::Io(already_exists(target))
-                        } else {
-                            WriteError::Io(e.into())
-                        }
-                    });
-                }
-                // A name is needed to rename from: a hidden one, never taken for a post.
+                let name = target.file_name().unwrap_or_default();
+                link_unnamed(&file, &folder.fd, name).map_err(|e| {
+                    if e == rustix::io::Errno::EXIST {
+                        WriteError::Io(already_exists(target))
+                    } else {
+                        WriteError::Io(e.into())
+                    }
+                })
+            }
+            Temp::Named(temp) => {
+                let _ = folder;
+                temp.persist_noclobber(target)
+                    .map(drop)
+                    .map_err(|e| WriteError::Io(e.error))
+            }
+        }
+    }
+
+    /// A hidden name for the content, to swap from: from here on the caller removes it.
+    fn hidden_name(self, folder: &Folder<'_>) -> Result<String, WriteError> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Temp::Unnamed(file) => {
                 let mut attempt = 0;
                 loop {
                     let candidate = temporary_name();
-                    match link(OsStr::new(&candidate)) {
-                        Ok(()) => break candidate,
+                    match link_unnamed(&file, &folder.fd, OsStr::new(&candidate)) {
+                        Ok(()) => return Ok(candidate),
                         Err(e) if e == rustix::io::Errno::EXIST && attempt < 16 => attempt += 1,
                         Err(e) => return Err(WriteError::Io(e.into())),
                     }
                 }
             }
             Temp::Named(temp) => {
-                if let Install::Create = how {
-                    return temp
-                        .persist_noclobber(target)
-                        .map(drop)
-                        .map_err(|e| WriteError::Io(e.error));
-                }
-                // From here on the name is ours to remove, whatever happens.
+                let _ = folder;
                 let (_, path) = temp.keep().map_err(|e| WriteError::Io(e.error))?;
-                path.file_name()
+                Ok(path
+                    .file_name()
                     .unwrap_or_default()
                     .to_string_lossy()
-                    .into_owned()
+                    .into_owned())
             }
-        };
-        let Install::Replace(snapshot) = how else {
-            unreachable!("a creation returned above");
-        };
-        let hidden = OsStr::new(&hidden);
-        let done = swap_in(folder, hidden, name, snapshot);
-        remove(folder, hidden);
-        done
+        }
     }
 }
 
