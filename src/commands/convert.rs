@@ -318,9 +318,8 @@ impl<'a> Printer<'a> {
     }
 }
 
-/// Paths held at once by a run that reports every file in order: an archive of up to this
-/// many posts is walked once, a larger one once per this many (about 80 ms per walk of 100k
-/// posts), so that memory does not grow with the archive (about 100 bytes a path).
+/// Paths handed out at once by the one sorted walk of a run that reports every file in
+/// order (about 100 bytes a path).
 const SORTED_WINDOW: usize = 16_384;
 
 /// A converted file waiting for its batch to be written.
