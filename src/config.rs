@@ -239,17 +239,32 @@ impl Config {
         }
     }
 
-    /// The nearest `fmx.toml` or `.fmx.toml` from `start` upwards, stopping at a repository
-    /// root (a folder with `.git`).
+    /// The nearest `fmx.toml` or `.fmx.toml` from `start` upwards. The climb stops at a
+    /// repository root (a folder with `.git`), at the home directory, and before another
+    /// filesystem. A file another user could have put in the way ends the climb without
+    /// being taken: one that others may write, one in a folder that others may write (a
+    /// shared `/tmp`), and one owned by someone other than root, the user running fmx and
+    /// the owner of `start` (the posts' owner, as in a container running as root).
     pub fn discover(start: &Path) -> Option<PathBuf> {
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .filter(|h| h.is_absolute() && h.as_os_str() != "/");
+        let trust = Trust::of(start, home.as_deref());
         for dir in start.ancestors() {
+            if !trust.same_filesystem(dir) {
+                return None;
+            }
             for name in FILE_NAMES {
                 let candidate = dir.join(name);
-                if candidate.is_file() {
-                    return Some(candidate);
+                let Ok(meta) = std::fs::metadata(&candidate) else {
+                    continue;
+                };
+                if !meta.is_file() {
+                    continue;
                 }
+                return trust.allows(dir, &meta).then_some(candidate);
             }
-            if dir.join(".git").exists() {
+            if dir.join(".git").exists() || home.as_deref() == Some(dir) {
                 return None;
             }
         }
@@ -537,6 +552,69 @@ fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let idx = crate::document::LineIndex::new(text, 1);
     let p = idx.pos(offset);
     (p.line, p.col)
+}
+
+/// Who may have put a config file where [`Config::discover`] finds it.
+struct Trust {
+    #[cfg(unix)]
+    device: Option<u64>,
+    #[cfg(unix)]
+    owners: Vec<u32>,
+}
+
+impl Trust {
+    fn of(start: &Path, home: Option<&Path>) -> Trust {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let start_meta = std::fs::metadata(start).ok();
+            // The effective user owns its `/proc/self`; elsewhere the home directory's
+            // owner stands for the user.
+            let user = std::fs::metadata("/proc/self")
+                .ok()
+                .or_else(|| std::fs::metadata(home?).ok())
+                .map(|m| m.uid());
+            let mut owners = vec![0];
+            owners.extend(user);
+            owners.extend(start_meta.as_ref().map(|m| m.uid()));
+            Trust {
+                device: start_meta.map(|m| m.dev()),
+                owners,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (start, home);
+            Trust {}
+        }
+    }
+
+    fn same_filesystem(&self, dir: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(dir).map(|m| m.dev()).ok() == self.device
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            true
+        }
+    }
+
+    fn allows(&self, dir: &Path, file: &std::fs::Metadata) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let shared_folder = std::fs::metadata(dir).is_ok_and(|m| m.mode() & 0o002 != 0);
+            self.owners.contains(&file.uid()) && file.mode() & 0o002 == 0 && !shared_folder
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (dir, file);
+            true
+        }
+    }
 }
 
 #[cfg(test)]

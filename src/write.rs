@@ -1,20 +1,34 @@
 //! The only code that writes post files.
 //!
 //! A write goes to a temporary file in the target's folder (on Linux an unnamed `O_TMPFILE`,
-//! so a killed process leaves no half-written file; elsewhere a hidden `.NAME.XXXXXX`), is
-//! flushed to disk, and then takes the target's name in one rename: a process killed at any
-//! point leaves the old file or the complete new one, never a half-written post. The mode and,
-//! where permitted, the owner are kept. What can still go wrong: the folder may not be
-//! writable (error, file untouched); the file may have been changed by someone else since
-//! it was read (detected just before the rename: refused, file untouched); a symbolic link
-//! is never replaced (refused).
+//! elsewhere or without `/proc` a hidden `.fmx-XXXXXXXXXXXX.tmp`), is flushed to disk, and
+//! then takes the target's name in one rename: a process killed at any point leaves the old
+//! file or the complete new one, never a half-written post.
+//!
+//! What is refused rather than written (the post is left untouched): a symbolic link; a
+//! file with more than one hard link (a new file would part this name from the others); a
+//! file its owner may not write (`chmod u-w`); a file whose owner, group or extended
+//! attributes (ACLs included) cannot be given to the new file (a user other than its owner
+//! running fmx); a special file; a file changed since it was read.
+//!
+//! The changed-since-read check: on Linux the new file is swapped with the post in one
+//! `renameat2(RENAME_EXCHANGE)`, and the old file, now under the temporary name, is
+//! compared with what was read (inode, size, mtime, and its bytes when its last change was
+//! recent): a write that landed at any moment before the swap is found there, and the swap
+//! is undone. What remains is a program that opened the post before the swap and writes
+//! into it after the check (a few microseconds later): it writes into the replaced file.
+//! Where the exchange is not available, the identity is checked just before a plain rename.
+//!
+//! Leftovers: a kill between naming the temporary file and the swap leaves it under its
+//! hidden name. Every run that writes into a folder takes a shared `flock` on the folder
+//! while it writes, and first, if no other fmx holds one, removes the `.fmx-*.tmp` names a
+//! killed run left there.
 //!
 //! This used to be the atomic-write-file crate. Over 100k posts its sequence (a folder
 //! opened and fsynced per file, the target read again to compare, a second `fdatasync`)
-//! cost about 27 system calls per post and made the kernel, not fmx, most of a migration's
-//! time; this one makes about 13, flushes a batch of files at once, fsyncs each folder once
-//! after all its files, and compares the target's identity (device, inode, size, mtime,
-//! ctime) instead of its bytes.
+//! cost about 27 system calls per post; this one makes about 15, flushes a batch of files
+//! at once, fsyncs each folder once after all its files, and compares the target's identity
+//! (device, inode, size, mtime, ctime) instead of its bytes.
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
@@ -24,15 +38,41 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+use crate::formats::Limits;
+
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("is a symbolic link; convert the file it points to instead")]
     Symlink,
     #[error("changed on disk since it was read; not overwritten")]
     Changed,
+    #[error(
+        "has {0} hard links; a rewrite would part this name from the others (they would keep \
+         the old text); not written"
+    )]
+    HardLinked(u64),
+    #[error("is read-only (mode {0:04o}); not written (`chmod u+w` it to allow the rewrite)")]
+    ReadOnly(u32),
+    #[error("cannot keep its {what} ({value}): {source}; not written")]
+    Keep {
+        what: &'static str,
+        value: String,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
+
+/// The most a post may hold, front matter and body, to be read whole (for `convert` and
+/// `check --fix`): the block limit, 64 KiB for its delimiters and first body line, and
+/// [`BODY_LIMIT`]. A larger file is an error for that file, never a read into memory.
+pub fn max_post_bytes(limits: &Limits) -> u64 {
+    (limits.max_block_bytes as u64).saturating_add(64 * 1024 + BODY_LIMIT)
+}
+
+/// The largest body read whole: far beyond any post, small enough that a few files in
+/// flight on every core cannot exhaust memory.
+pub const BODY_LIMIT: u64 = 128 << 20;
 
 /// A file as read for a later [`Writer::replace`]: its bytes and what identifies this
 /// version of it on disk.
@@ -41,6 +81,8 @@ pub struct Snapshot {
     pub bytes: Vec<u8>,
     stamp: Stamp,
     read_at: SystemTime,
+    /// Extended attributes (user ones, ACLs, labels), given to the new file.
+    xattrs: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 /// Any write to a file changes its ctime, which no program can set back; with the device,
@@ -55,6 +97,7 @@ struct Stamp {
     mode: u32,
     uid: u32,
     gid: u32,
+    nlink: u64,
 }
 
 impl Stamp {
@@ -70,6 +113,7 @@ impl Stamp {
             mode: meta.mode(),
             uid: meta.uid(),
             gid: meta.gid(),
+            nlink: meta.nlink(),
         }
     }
 
@@ -91,6 +135,7 @@ impl Stamp {
             mode: u32::from(meta.permissions().readonly()),
             uid: 0,
             gid: 0,
+            nlink: 1,
         }
     }
 
@@ -106,6 +151,7 @@ impl Stamp {
             mode: st.st_mode as u32,
             uid: st.st_uid as u32,
             gid: st.st_gid as u32,
+            nlink: st.st_nlink as u64,
         }
     }
 
@@ -128,55 +174,150 @@ impl Stamp {
 const RACY: Duration = Duration::from_secs(3);
 
 impl Snapshot {
-    /// Reads the whole file at `path` (following a symbolic link).
-    pub fn read(path: &Path) -> std::io::Result<Snapshot> {
+    /// Reads the whole file at `path` (following a symbolic link), if it is a regular file
+    /// of at most `max_bytes`. A FIFO or device is refused before any read: it is opened
+    /// without blocking, so a FIFO with no writer cannot hang the run.
+    pub fn read(path: &Path, max_bytes: u64) -> std::io::Result<Snapshot> {
         let read_at = SystemTime::now();
-        let mut file = File::open(path)?;
+        let file = open_regular(path)?;
         // The stamp is taken before the bytes: a change during the read moves the ctime.
-        // On Linux every stamp comes from rustix, so that all of them encode alike.
         #[cfg(target_os = "linux")]
         let stamp = Stamp::from_stat(&rustix::fs::fstat(&file)?);
         #[cfg(not(target_os = "linux"))]
         let stamp = Stamp::of(&file.metadata()?);
-        // `read_to_end` on a `File` asks for its size and position again (two more system
-        // calls per post); the size is known, so read into a buffer one byte larger.
-        let mut bytes = vec![0; usize::try_from(stamp.size).unwrap_or(0) + 1];
-        let mut filled = 0;
-        loop {
-            if filled == bytes.len() {
-                bytes.resize(filled * 2, 0);
-            }
-            match file.read(&mut bytes[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+        if stamp.size > max_bytes {
+            return Err(too_large(stamp.size, max_bytes));
         }
-        bytes.truncate(filled);
+        let bytes = read_bounded(&file, stamp.size, max_bytes)?;
         Ok(Snapshot {
             bytes,
+            xattrs: xattrs(&file)?,
             stamp,
             read_at,
         })
     }
 
-    /// Refuses a symbolic link at `path` (named `name` in `folder`), and a file that is not
-    /// the version read.
-    fn still_at(&self, folder: &Folder<'_>, name: &OsStr, path: &Path) -> Result<(), WriteError> {
-        let stamp = folder.stamp(name)?.ok_or(WriteError::Symlink)?;
-        if stamp != self.stamp {
-            return Err(WriteError::Changed);
+    /// Why this file may not be replaced at all, whatever its content: see the module doc.
+    fn refusal(&self) -> Option<WriteError> {
+        if self.stamp.nlink > 1 {
+            return Some(WriteError::HardLinked(self.stamp.nlink));
         }
-        let racy = self
-            .read_at
-            .duration_since(self.stamp.ctime())
-            .is_ok_and(|age| age < RACY);
-        if racy && std::fs::read(path)? != self.bytes {
-            return Err(WriteError::Changed);
+        if cfg!(unix) && self.stamp.mode & 0o200 == 0 {
+            return Some(WriteError::ReadOnly(self.stamp.mode & 0o7777));
         }
-        Ok(())
+        None
     }
+
+    /// Whether `stamp`, of the file found where this one was, is still the version read
+    /// (`renamed`: it was moved since, which changes its ctime and nothing else).
+    fn matches(&self, stamp: &Stamp, renamed: bool) -> bool {
+        if renamed {
+            let key = |s: &Stamp| (s.dev, s.ino, s.size, s.mtime, s.mode, s.uid, s.gid, s.nlink);
+            key(stamp) == key(&self.stamp)
+        } else {
+            *stamp == self.stamp
+        }
+    }
+
+    /// Whether a stamp alone cannot vouch for the content (see [`RACY`]).
+    fn racy(&self) -> bool {
+        self.read_at
+            .duration_since(self.stamp.ctime())
+            .is_ok_and(|age| age < RACY)
+    }
+}
+
+/// Opens `path` for reading if it is a regular file. On Unix without blocking: opening a
+/// FIFO for reading otherwise waits for a writer.
+fn open_regular(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+        options.custom_flags(flags.bits() as i32);
+    }
+    let file = options.open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "is not a regular file (a FIFO, socket or device); not read",
+        ));
+    }
+    Ok(file)
+}
+
+fn too_large(size: u64, max: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!(
+            "is {size} bytes, over the {max} bytes a post may have to be rewritten \
+             (`[limits] max-front-matter-bytes` plus 128 MiB of body)"
+        ),
+    )
+}
+
+/// The file's bytes, `size` expected: read into a buffer one byte larger (`read_to_end`
+/// asks for the size and position again, two more system calls per post), never past
+/// `max` (a file that grows while it is read).
+fn read_bounded(mut file: &File, size: u64, max: u64) -> std::io::Result<Vec<u8>> {
+    let cap = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut bytes = vec![
+        0;
+        usize::try_from(size)
+            .unwrap_or(0)
+            .saturating_add(1)
+            .min(cap)
+    ];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            if filled >= cap {
+                return Err(too_large(filled as u64, max));
+            }
+            bytes.resize(filled.saturating_mul(2).min(cap), 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
+}
+
+/// Every extended attribute of `file`, names with values: one `flistxattr` when there are
+/// none, as for nearly every post. A filesystem without them has none.
+#[cfg(target_os = "linux")]
+fn xattrs(file: &File) -> std::io::Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    use rustix::io::Errno;
+    let mut names = [0u8; 1024];
+    let len = match rustix::fs::flistxattr(file, &mut names[..]) {
+        Ok(n) => n,
+        Err(e) if e == Errno::NOTSUP => 0,
+        Err(e) if e == Errno::RANGE => {
+            return Err(std::io::Error::other("has too many extended attributes"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut all = Vec::new();
+    for name in names[..len].split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let mut value = vec![0u8; 64 * 1024];
+        let name_c = std::ffi::CString::new(name).map_err(std::io::Error::other)?;
+        let n = rustix::fs::fgetxattr(file, name_c.as_c_str(), &mut value[..])?;
+        value.truncate(n);
+        all.push((name.to_vec(), value));
+    }
+    Ok(all)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn xattrs(_file: &File) -> std::io::Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    Ok(Vec::new())
 }
 
 /// Replaces files, each durably (fsynced before its rename) unless told otherwise. The
@@ -186,6 +327,8 @@ impl Snapshot {
 pub struct Writer {
     fsync: bool,
     dirs: Mutex<HashSet<PathBuf>>,
+    /// Folders whose leftovers were looked for in this run.
+    swept: Mutex<HashSet<PathBuf>>,
 }
 
 impl Writer {
@@ -193,6 +336,7 @@ impl Writer {
         Writer {
             fsync,
             dirs: Mutex::new(HashSet::new()),
+            swept: Mutex::new(HashSet::new()),
         }
     }
 
@@ -214,7 +358,7 @@ impl Writer {
     /// until the renames, one per item: keep batches small (tens of files).
     pub fn replace_all(&self, items: &[Replacement<'_>]) -> Vec<Result<(), WriteError>> {
         let flush_together = self.fsync && cfg!(target_os = "linux");
-        // The batch's files are nearly always in one folder, opened once.
+        // The batch's files are nearly always in one folder, opened (and locked) once.
         let mut folders: Vec<(&Path, Result<Folder<'_>, std::io::Error>)> = Vec::new();
         let mut folder_of = Vec::with_capacity(items.len());
         for item in items {
@@ -222,7 +366,7 @@ impl Writer {
             let index = match folders.iter().position(|(d, _)| *d == dir) {
                 Some(i) => i,
                 None => {
-                    folders.push((dir, Folder::open(dir)));
+                    folders.push((dir, self.open_folder(dir)));
                     folders.len() - 1
                 }
             };
@@ -238,14 +382,11 @@ impl Writer {
             .iter()
             .enumerate()
             .map(|(i, item)| {
+                if let Some(refusal) = item.snapshot.refusal() {
+                    return Err(refusal);
+                }
                 let fsync_each = self.fsync && !flush_together;
-                Ok(Temp::write(
-                    folder(i)?,
-                    item.path,
-                    Some(&item.snapshot.stamp),
-                    item.new,
-                    fsync_each,
-                )?)
+                Temp::write(folder(i)?, Some(item.snapshot), item.new, fsync_each)
             })
             .collect();
         #[cfg(target_os = "linux")]
@@ -257,11 +398,8 @@ impl Writer {
             .zip(items)
             .enumerate()
             .map(|(i, (temp, item))| {
-                let temp = temp?;
                 let folder = folder(i)?;
-                let name = item.path.file_name().unwrap_or_default();
-                item.snapshot.still_at(folder, name, item.path)?;
-                temp.install(folder, item.path, Install::Replace)?;
+                temp?.install(folder, item.path, Install::Replace(item.snapshot))?;
                 if self.fsync {
                     let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
                     if !dirs.contains(folder.path) {
@@ -271,6 +409,17 @@ impl Writer {
                 Ok(())
             })
             .collect()
+    }
+
+    /// Opens a folder to write into, the first time in this run sweeping it of leftovers.
+    fn open_folder<'p>(&self, dir: &'p Path) -> std::io::Result<Folder<'p>> {
+        let mut swept = self.swept.lock().unwrap_or_else(|p| p.into_inner());
+        let sweep = !swept.contains(dir);
+        let folder = Folder::open(dir, sweep)?;
+        if sweep {
+            swept.insert(dir.to_path_buf());
+        }
+        Ok(folder)
     }
 
     /// Fsyncs every folder a file was replaced in; the first failure is returned, after
@@ -328,17 +477,21 @@ fn flush_filesystems(items: &[Replacement<'_>], temps: &mut [Result<Temp, WriteE
 }
 
 /// Replaces the file at `path`, whose content was `old` when read, with `new`, durably:
-/// for single writes (`check --fix`, `init --force`), where the bytes are compared.
+/// for single writes (`check --fix`, `init --force`). The same refusals as a batch.
 pub fn replace(path: &Path, old: &[u8], new: &[u8]) -> Result<(), WriteError> {
-    let folder = Folder::open(parent(path))?;
-    let name = path.file_name().unwrap_or_default();
-    let stamp = folder.stamp(name)?.ok_or(WriteError::Symlink)?;
-    let temp = Temp::write(&folder, path, Some(&stamp), new, true)?;
-    if std::fs::read(path)? != old {
+    let snapshot = Snapshot::read(path, old.len() as u64 + 1).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::FileTooLarge {
+            WriteError::Changed
+        } else {
+            WriteError::Io(e)
+        }
+    })?;
+    if snapshot.bytes != old {
         return Err(WriteError::Changed);
     }
-    temp.install(&folder, path, Install::Replace)?;
-    sync_dir(folder.path)?;
+    let writer = Writer::new(true);
+    writer.replace(path, &snapshot, new)?;
+    writer.finish()?;
     Ok(())
 }
 
@@ -347,16 +500,25 @@ pub fn create(path: &Path, content: &[u8]) -> std::io::Result<()> {
     if std::fs::symlink_metadata(path).is_ok() {
         return Err(already_exists(path));
     }
-    let folder = Folder::open(parent(path))?;
-    let temp = Temp::write(&folder, path, None, content, true)?;
-    temp.install(&folder, path, Install::Create)?;
+    let folder = Folder::open(parent(path), false)?;
+    let temp = Temp::write(&folder, None, content, true).map_err(into_io)?;
+    temp.install(&folder, path, Install::Create)
+        .map_err(into_io)?;
     sync_dir(folder.path)
 }
 
-/// The folder of the files being written. On Linux it is opened once (`O_PATH`) and every
+fn into_io(e: WriteError) -> std::io::Error {
+    match e {
+        WriteError::Io(e) => e,
+        other => std::io::Error::other(other.to_string()),
+    }
+}
+
+/// The folder of the files being written. On Linux it is opened once per batch and every
 /// call on its files names them relative to it: the kernel does not walk the folder's
 /// whole path again, five times per post, which cost a tenth of a migration in a folder
-/// six levels deep.
+/// six levels deep. While it is open it holds a shared `flock`, which tells another fmx
+/// that the `.fmx-*.tmp` names in it may be in use.
 struct Folder<'a> {
     path: &'a Path,
     #[cfg(target_os = "linux")]
@@ -364,19 +526,32 @@ struct Folder<'a> {
 }
 
 impl<'a> Folder<'a> {
-    fn open(path: &'a Path) -> std::io::Result<Self> {
+    fn open(path: &'a Path, sweep: bool) -> std::io::Result<Self> {
         #[cfg(target_os = "linux")]
         {
-            use rustix::fs::{Mode, OFlags};
-            let fd = rustix::fs::open(
-                path,
-                OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                Mode::empty(),
-            )?;
+            use rustix::fs::{FlockOperation, Mode, OFlags};
+            let flags = OFlags::DIRECTORY | OFlags::CLOEXEC;
+            // A folder that can be searched but not listed is written without the lock.
+            let fd = match rustix::fs::open(path, flags | OFlags::RDONLY, Mode::empty()) {
+                Ok(fd) => fd,
+                Err(_) => {
+                    let fd = rustix::fs::open(path, flags | OFlags::PATH, Mode::empty())?;
+                    return Ok(Folder { path, fd });
+                }
+            };
+            if sweep && rustix::fs::flock(&fd, FlockOperation::NonBlockingLockExclusive).is_ok() {
+                sweep_leftovers(&fd, path);
+            }
+            // Turning the exclusive lock into a shared one; a filesystem without `flock`
+            // (some network ones) is written without it, and without sweeping.
+            let _ = rustix::fs::flock(&fd, FlockOperation::LockShared);
             Ok(Folder { path, fd })
         }
         #[cfg(not(target_os = "linux"))]
-        Ok(Folder { path })
+        {
+            let _ = sweep;
+            Ok(Folder { path })
+        }
     }
 
     /// The stamp of the entry `name`, or `None` if it is a symbolic link.
@@ -396,6 +571,69 @@ impl<'a> Folder<'a> {
             Ok((!meta.file_type().is_symlink()).then(|| Stamp::of(&meta)))
         }
     }
+
+    /// Refuses a symbolic link at `name`, and a file that is not the version read.
+    fn still_holds(&self, name: &OsStr, snapshot: &Snapshot) -> Result<(), WriteError> {
+        let stamp = self.stamp(name)?.ok_or(WriteError::Symlink)?;
+        if !snapshot.matches(&stamp, false) {
+            return Err(WriteError::Changed);
+        }
+        if snapshot.racy() && self.read(name, snapshot.bytes.len())? != snapshot.bytes {
+            return Err(WriteError::Changed);
+        }
+        Ok(())
+    }
+
+    /// The bytes of `name` (not following a link), `expected` long if unchanged.
+    fn read(&self, name: &OsStr, expected: usize) -> std::io::Result<Vec<u8>> {
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+            let file = File::from(rustix::fs::openat(&self.fd, name, flags, Mode::empty())?);
+            let max = expected as u64 + 1;
+            read_bounded(&file, max, max)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = expected;
+            std::fs::read(self.path.join(name))
+        }
+    }
+}
+
+/// Removes what killed runs left in a folder that no other fmx is writing into (the caller
+/// holds its exclusive lock): every `.fmx-XXXXXXXXXXXX.tmp`.
+#[cfg(target_os = "linux")]
+fn sweep_leftovers(dir: &rustix::fd::OwnedFd, path: &Path) {
+    let Ok(listing) = std::fs::read_dir(path) else {
+        return;
+    };
+    for entry in listing.flatten() {
+        let name = entry.file_name();
+        if is_temporary_name(name.as_encoded_bytes()) {
+            let _ = rustix::fs::unlinkat(dir, &name, rustix::fs::AtFlags::empty());
+        }
+    }
+}
+
+/// `.fmx-` twelve letters or digits `.tmp`: fmx's temporary names, hidden and with an
+/// extension no post has, so no walk takes one for a post.
+fn is_temporary_name(name: &[u8]) -> bool {
+    name.len() == TEMP_PREFIX.len() + SUFFIX_LEN + TEMP_EXTENSION.len()
+        && name.starts_with(TEMP_PREFIX.as_bytes())
+        && name.ends_with(TEMP_EXTENSION.as_bytes())
+        && name[TEMP_PREFIX.len()..TEMP_PREFIX.len() + SUFFIX_LEN]
+            .iter()
+            .all(u8::is_ascii_alphanumeric)
+}
+
+const TEMP_PREFIX: &str = ".fmx-";
+const TEMP_EXTENSION: &str = ".tmp";
+const SUFFIX_LEN: usize = 12;
+
+fn temporary_name() -> String {
+    format!("{TEMP_PREFIX}{}{TEMP_EXTENSION}", suffix())
 }
 
 fn already_exists(path: &Path) -> std::io::Error {
@@ -424,9 +662,10 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Install {
-    Replace,
+#[derive(Clone, Copy)]
+enum Install<'s> {
+    /// Over the file read as this snapshot.
+    Replace(&'s Snapshot),
     /// Fail if the target exists.
     Create,
 }
@@ -439,17 +678,19 @@ enum Temp {
 }
 
 impl Temp {
+    /// The new file, with the owner, group, mode and extended attributes of the file read
+    /// as `like`.
     fn write(
         folder: &Folder<'_>,
-        target: &Path,
-        stamp: Option<&Stamp>,
+        like: Option<&Snapshot>,
         content: &[u8],
         fsync: bool,
-    ) -> std::io::Result<Temp> {
-        let temp = Temp::open(folder, target)?;
+    ) -> Result<Temp, WriteError> {
+        let temp = Temp::open(folder)?;
         let file = temp.file();
-        if let Some(stamp) = stamp {
-            keep_owner_and_mode(file, stamp)?;
+        if let Some(like) = like {
+            keep_owner_and_mode(file, &like.stamp)?;
+            keep_xattrs(file, &like.xattrs)?;
         }
         let mut file = file;
         file.write_all(content)?;
@@ -459,9 +700,9 @@ impl Temp {
         Ok(temp)
     }
 
-    fn open(folder: &Folder<'_>, target: &Path) -> std::io::Result<Temp> {
+    fn open(folder: &Folder<'_>) -> std::io::Result<Temp> {
         #[cfg(target_os = "linux")]
-        if proc_fd_links() {
+        if proc_fd_links() && !no_tmpfile() {
             use rustix::fs::{Mode, OFlags};
             // The mode is the one a new file gets (a replacement's is then set to the old
             // file's); nobody can open an unnamed file meanwhile.
@@ -480,20 +721,17 @@ impl Temp {
                 Err(e) => return Err(e.into()),
             }
         }
-        #[cfg(unix)]
-        let permissions = {
-            use std::os::unix::fs::PermissionsExt;
-            Some(std::fs::Permissions::from_mode(0o666))
-        };
-        #[cfg(not(unix))]
-        let permissions = None;
-        let prefix = hidden_prefix(target);
         let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).rand_bytes(6);
-        if let Some(p) = permissions {
-            builder.permissions(p);
+        builder
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_EXTENSION)
+            .rand_bytes(SUFFIX_LEN);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        Ok(Temp::Named(builder.tempfile_in(folder.path)?))
+        builder.tempfile_in(folder.path).map(Temp::Named)
     }
 
     fn file(&self) -> &File {
@@ -504,49 +742,188 @@ impl Temp {
         }
     }
 
-    /// Gives the content `target`'s name: by a rename over it, or (`Create`) only if no
-    /// file has that name yet. On failure nothing is left behind.
-    fn install(self, folder: &Folder<'_>, target: &Path, how: Install) -> std::io::Result<()> {
+    /// Gives the content `target`'s name: in place of the file read (`Replace`), or only
+    /// if no file has that name yet (`Create`). On failure nothing is left behind.
+    fn install(
+        self,
+        folder: &Folder<'_>,
+        target: &Path,
+        how: Install<'_>,
+    ) -> Result<(), WriteError> {
+        let snapshot = match how {
+            Install::Create => return self.create(folder, target),
+            Install::Replace(snapshot) => snapshot,
+        };
+        let hidden = self.hidden_name(folder)?;
+        let hidden = OsStr::new(&hidden);
+        let name = target.file_name().unwrap_or_default();
+        let done = swap_in(folder, hidden, name, snapshot);
+        remove(folder, hidden);
+        done
+    }
+
+    /// Names the content `target`, failing if that name is taken.
+    fn create(self, folder: &Folder<'_>, target: &Path) -> Result<(), WriteError> {
         match self {
             #[cfg(target_os = "linux")]
             Temp::Unnamed(file) => {
                 let name = target.file_name().unwrap_or_default();
-                let link = |to: &OsStr| link_unnamed(&file, &folder.fd, to);
-                if how == Install::Create {
-                    return link(name).map_err(|e| {
-                        if e == rustix::io::Errno::EXIST {
-                            already_exists(target)
-                        } else {
-                            e.into()
-                        }
-                    });
-                }
-                // A name is needed to rename from: a hidden one, never taken for a post.
-                let mut attempt = 0;
-                let hidden = loop {
-                    let candidate = format!("{}{}", hidden_prefix(target), suffix());
-                    match link(OsStr::new(&candidate)) {
-                        Ok(()) => break candidate,
-                        Err(e) if e == rustix::io::Errno::EXIST && attempt < 16 => attempt += 1,
-                        Err(e) => return Err(e.into()),
+                link_unnamed(&file, &folder.fd, name).map_err(|e| {
+                    if e == rustix::io::Errno::EXIST {
+                        WriteError::Io(already_exists(target))
+                    } else {
+                        WriteError::Io(e.into())
                     }
-                };
-                if let Err(e) = rustix::fs::renameat(&folder.fd, &hidden, &folder.fd, name) {
-                    let _ = rustix::fs::unlinkat(&folder.fd, &hidden, rustix::fs::AtFlags::empty());
-                    return Err(e.into());
-                }
-                Ok(())
+                })
             }
             Temp::Named(temp) => {
-                let done = match how {
-                    Install::Replace => temp.persist(target),
-                    Install::Create => temp.persist_noclobber(target),
-                };
-                // A failed persist hands the temporary file back; dropping it removes it.
-                done.map(drop).map_err(|e| e.error)
+                let _ = folder;
+                temp.persist_noclobber(target)
+                    .map(drop)
+                    .map_err(|e| WriteError::Io(e.error))
             }
         }
     }
+
+    /// A hidden name for the content, to swap from: from here on the caller removes it.
+    fn hidden_name(self, folder: &Folder<'_>) -> Result<String, WriteError> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Temp::Unnamed(file) => {
+                let mut attempt = 0;
+                loop {
+                    let candidate = temporary_name();
+                    match link_unnamed(&file, &folder.fd, OsStr::new(&candidate)) {
+                        Ok(()) => return Ok(candidate),
+                        Err(e) if e == rustix::io::Errno::EXIST && attempt < 16 => attempt += 1,
+                        Err(e) => return Err(WriteError::Io(e.into())),
+                    }
+                }
+            }
+            Temp::Named(temp) => {
+                let _ = folder;
+                let (_, path) = temp.keep().map_err(|e| WriteError::Io(e.error))?;
+                Ok(path
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned())
+            }
+        }
+    }
+}
+
+/// Puts the file named `hidden` in place of `name`, if `name` is still the file read as
+/// `snapshot`; what is left under `hidden` is for the caller to remove.
+fn swap_in(
+    folder: &Folder<'_>,
+    hidden: &OsStr,
+    name: &OsStr,
+    snapshot: &Snapshot,
+) -> Result<(), WriteError> {
+    test_pause();
+    #[cfg(target_os = "linux")]
+    if !no_exchange() {
+        use rustix::fs::{RenameFlags, renameat_with};
+        match renameat_with(&folder.fd, hidden, &folder.fd, name, RenameFlags::EXCHANGE) {
+            Ok(()) => {
+                // The old file is now under `hidden`: was it still the version read?
+                let Err(refusal) = swapped_out_is(folder, hidden, snapshot) else {
+                    return Ok(());
+                };
+                renameat_with(&folder.fd, hidden, &folder.fd, name, RenameFlags::EXCHANGE)
+                    .map_err(std::io::Error::from)?;
+                return Err(refusal);
+            }
+            Err(e) if e == rustix::io::Errno::NOENT => return Err(WriteError::Changed),
+            // No exchange on this filesystem: check, then rename.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {
+                set_no_exchange();
+            }
+            Err(e) => return Err(WriteError::Io(e.into())),
+        }
+    }
+    folder.still_holds(name, snapshot)?;
+    rename(folder, hidden, name)?;
+    Ok(())
+}
+
+/// Whether the file under `hidden`, just swapped out of the post's name, is the version
+/// read: the same inode, size, mtime, owner and mode (the swap itself moved its ctime),
+/// and the same bytes if its stamp was too recent to vouch for them.
+fn swapped_out_is(
+    folder: &Folder<'_>,
+    hidden: &OsStr,
+    snapshot: &Snapshot,
+) -> Result<(), WriteError> {
+    let stamp = folder.stamp(hidden)?.ok_or(WriteError::Symlink)?;
+    let same = snapshot.matches(&stamp, true)
+        && (!snapshot.racy()
+            || folder
+                .read(hidden, snapshot.bytes.len())
+                .is_ok_and(|bytes| bytes == snapshot.bytes));
+    if same {
+        Ok(())
+    } else {
+        Err(WriteError::Changed)
+    }
+}
+
+fn rename(folder: &Folder<'_>, from: &OsStr, to: &OsStr) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        rustix::fs::renameat(&folder.fd, from, &folder.fd, to).map_err(Into::into)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        std::fs::rename(folder.path.join(from), folder.path.join(to))
+    }
+}
+
+fn remove(folder: &Folder<'_>, name: &OsStr) {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::fs::unlinkat(&folder.fd, name, rustix::fs::AtFlags::empty());
+    #[cfg(not(target_os = "linux"))]
+    let _ = std::fs::remove_file(folder.path.join(name));
+}
+
+/// Test-only knobs, read once, compiled into debug builds only: `FMX_TEST_PAUSE_BEFORE_SWAP_MS`
+/// holds each write between its temporary name and the swap, so that a test can change
+/// the post in that window; `FMX_TEST_NO_TMPFILE` and `FMX_TEST_NO_EXCHANGE` take the
+/// fallback paths of systems without `O_TMPFILE` or `RENAME_EXCHANGE`.
+fn test_knob(name: &str) -> Option<u64> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var(name).ok()?.parse().ok()
+}
+
+fn test_pause() {
+    static PAUSE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    if let Some(ms) = *PAUSE.get_or_init(|| test_knob("FMX_TEST_PAUSE_BEFORE_SWAP_MS")) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn no_tmpfile() -> bool {
+    static NO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *NO.get_or_init(|| test_knob("FMX_TEST_NO_TMPFILE").is_some())
+}
+
+#[cfg(target_os = "linux")]
+static NO_EXCHANGE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(target_os = "linux")]
+fn no_exchange() -> bool {
+    static KNOB: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    NO_EXCHANGE.load(std::sync::atomic::Ordering::Relaxed)
+        || *KNOB.get_or_init(|| test_knob("FMX_TEST_NO_EXCHANGE").is_some())
+}
+
+#[cfg(target_os = "linux")]
+fn set_no_exchange() {
+    NO_EXCHANGE.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Gives the unnamed `file` the name `to`. `AT_EMPTY_PATH` needs a capability (or a recent
@@ -570,22 +947,61 @@ fn link_unnamed(file: &File, dir: &rustix::fd::OwnedFd, to: &OsStr) -> rustix::i
 }
 
 /// The owner first: changing it can clear set-user-ID bits that the mode then restores.
+/// Only a privileged process may give a file away: a user other than the post's owner
+/// (or not in its group) cannot keep them, and the post is refused rather than silently
+/// taken over.
 #[cfg(unix)]
-fn keep_owner_and_mode(file: &File, stamp: &Stamp) -> std::io::Result<()> {
+fn keep_owner_and_mode(file: &File, stamp: &Stamp) -> Result<(), WriteError> {
     use std::os::unix::fs::PermissionsExt;
-    // Only a privileged process may give a file away; otherwise it is ours, as when any
-    // editor saves it.
-    if let Err(e) = std::os::unix::fs::fchown(file, Some(stamp.uid), Some(stamp.gid))
-        && e.kind() != std::io::ErrorKind::PermissionDenied
-    {
-        return Err(e);
+    if let Err(e) = std::os::unix::fs::fchown(file, Some(stamp.uid), None) {
+        return Err(WriteError::Keep {
+            what: "owner",
+            value: format!("uid {}", stamp.uid),
+            source: e,
+        });
+    }
+    if let Err(e) = std::os::unix::fs::fchown(file, None, Some(stamp.gid)) {
+        return Err(WriteError::Keep {
+            what: "group",
+            value: format!("gid {}", stamp.gid),
+            source: e,
+        });
     }
     let mode = stamp.mode & 0o7777;
     // A new file already has the usual mode; setting it again is a system call per post.
     if umask().is_some_and(|mask| mode == 0o666 & !mask) {
         return Ok(());
     }
-    file.set_permissions(std::fs::Permissions::from_mode(mode))
+    file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    Ok(())
+}
+
+/// Extended attributes (ACLs are `system.posix_acl_*`), after the mode, which would
+/// otherwise reset an ACL's mask.
+#[cfg(target_os = "linux")]
+fn keep_xattrs(file: &File, xattrs: &[(Vec<u8>, Vec<u8>)]) -> Result<(), WriteError> {
+    for (name, value) in xattrs {
+        let shown = String::from_utf8_lossy(name).into_owned();
+        let set = std::ffi::CString::new(name.as_slice())
+            .map_err(std::io::Error::other)
+            .and_then(|c| {
+                rustix::fs::fsetxattr(file, c.as_c_str(), value, rustix::fs::XattrFlags::empty())
+                    .map_err(Into::into)
+            });
+        if let Err(source) = set {
+            return Err(WriteError::Keep {
+                what: "extended attribute",
+                value: shown,
+                source,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn keep_xattrs(_file: &File, _xattrs: &[(Vec<u8>, Vec<u8>)]) -> Result<(), WriteError> {
+    Ok(())
 }
 
 /// The process's umask, which gave the temporary file its mode (Linux shows it in
@@ -601,10 +1017,11 @@ fn umask() -> Option<u32> {
 }
 
 #[cfg(not(unix))]
-fn keep_owner_and_mode(file: &File, stamp: &Stamp) -> std::io::Result<()> {
+fn keep_owner_and_mode(file: &File, stamp: &Stamp) -> Result<(), WriteError> {
     let mut permissions = file.metadata()?.permissions();
     permissions.set_readonly(stamp.mode != 0);
-    file.set_permissions(permissions)
+    file.set_permissions(permissions)?;
+    Ok(())
 }
 
 /// An unnamed file gets its name through its `/proc/self/fd` link, which a sandbox without
@@ -615,15 +1032,7 @@ fn proc_fd_links() -> bool {
     *HAS.get_or_init(|| Path::new("/proc/self/fd").is_dir())
 }
 
-/// `.NAME.`: hidden, and what follows the last dot is a random suffix, not a post's
-/// extension, so no walker takes a leftover for a post.
-fn hidden_prefix(target: &Path) -> String {
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    format!(".{name}.")
-}
-
-/// Six random letters and digits.
-#[cfg(target_os = "linux")]
+/// Twelve random letters and digits.
 fn suffix() -> String {
     use std::cell::Cell;
     use std::hash::{BuildHasher, Hasher};
@@ -635,17 +1044,24 @@ fn suffix() -> String {
         });
     }
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    // splitmix64: cheap, and a different sequence in every thread of every process.
-    let mut z = STATE.with(|s| {
-        let next = s.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-        s.set(next);
-        next
-    });
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (0..6)
-        .map(|i| char::from(ALPHABET[((z >> (i * 10)) % 62) as usize]))
+    // splitmix64: cheap, and a different sequence in every thread of every process; six
+    // letters from each of two draws.
+    let draw = || {
+        let mut z = STATE.with(|s| {
+            let next = s.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            s.set(next);
+            next
+        });
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let (a, b) = (draw(), draw());
+    (0..SUFFIX_LEN)
+        .map(|i| {
+            let z = if i < 6 { a } else { b };
+            char::from(ALPHABET[((z >> ((i % 6) * 10)) % 62) as usize])
+        })
         .collect()
 }
 
@@ -661,7 +1077,7 @@ mod tests {
         let path = dir.path().join("post.md");
         std::fs::write(&path, "---\ntitle: a\n---\nbody").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        let snapshot = Snapshot::read(&path).unwrap();
+        let snapshot = Snapshot::read(&path, 1 << 20).unwrap();
         let writer = Writer::new(true);
         writer
             .replace(&path, &snapshot, b"+++\ntitle = \"a\"\n+++\nbody")
@@ -686,7 +1102,10 @@ mod tests {
         for p in &paths {
             std::fs::write(p, "---\ntitle: a\n---\n").unwrap();
         }
-        let snapshots: Vec<Snapshot> = paths.iter().map(|p| Snapshot::read(p).unwrap()).collect();
+        let snapshots: Vec<Snapshot> = paths
+            .iter()
+            .map(|p| Snapshot::read(p, 1 << 20).unwrap())
+            .collect();
         std::fs::write(&paths[2], "---\ntitle: changed\n---\n").unwrap();
         let items: Vec<Replacement<'_>> = paths
             .iter()
@@ -718,7 +1137,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("post.md");
         std::fs::write(&path, "---\ntitle: a\n---\n").unwrap();
-        let snapshot = Snapshot::read(&path).unwrap();
+        let snapshot = Snapshot::read(&path, 1 << 20).unwrap();
         // Same size, within the same clock tick: only the bytes tell (the racy case).
         std::fs::write(&path, "---\ntitle: b\n---\n").unwrap();
         let err = Writer::new(false)
@@ -733,7 +1152,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("post.md");
         std::fs::write(&path, "---\ntitle: a\n---\n").unwrap();
-        let snapshot = Snapshot::read(&path).unwrap();
+        let snapshot = Snapshot::read(&path, 1 << 20).unwrap();
         let other = dir.path().join("other.md");
         std::fs::write(&other, "---\ntitle: a\n---\n").unwrap();
         std::fs::rename(&other, &path).unwrap();
@@ -748,7 +1167,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("post.md");
         std::fs::write(&path, "---\ntitle: a\n---\n").unwrap();
-        let mut snapshot = Snapshot::read(&path).unwrap();
+        let mut snapshot = Snapshot::read(&path, 1 << 20).unwrap();
         // Read well after the last change: the bytes are not read again, so a snapshot
         // whose bytes differ (which a real read cannot give) still writes.
         snapshot.read_at += RACY + Duration::from_secs(1);
@@ -775,7 +1194,8 @@ mod tests {
     fn hidden_names_are_six_letters_or_digits_and_differ() {
         let a = suffix();
         let b = suffix();
-        assert_eq!(a.len(), 6);
+        assert_eq!(a.len(), SUFFIX_LEN);
+        assert!(is_temporary_name(temporary_name().as_bytes()));
         assert!(a.bytes().all(|c| c.is_ascii_alphanumeric()), "{a}");
         assert_ne!(a, b);
     }

@@ -83,6 +83,26 @@ for size in sorted({r["size"] for r in rows}):
     for t in table:
         print(line(t))
 
+# --- scaling: fmx's jobs at every size side by side ---------------------------------------
+all_sizes = sorted({r["size"] for r in rows})
+if len(all_sizes) > 1:
+    print()
+    print("## fmx at every size, side by side (time per post should not grow: linear)")
+    head = ["job"] + [f"{n:,} posts" for n in all_sizes] + [f"µs/post at {n:,}" for n in all_sizes]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join(["---"] + ["--:"] * (2 * len(all_sizes))) + "|")
+    for task in ("check", "convert", "write"):
+        found = [find(n, task, "fmx") for n in all_sizes]
+        if not any(found):
+            continue
+        cells = [task]
+        for r in found:
+            rss = f", {r['rss_mb']:.1f} MB" if r and r["rss_mb"] else ""
+            cells.append("—" if not r or r["median"] is None else f"{r['median']:.2f} s{rss}")
+        for n, r in zip(all_sizes, found):
+            cells.append("—" if not r or r["median"] is None else f"{r['median'] / n * 1e6:.1f}")
+        print("| " + " | ".join(cells) + " |")
+
 one = os.path.join(res, "one.json")
 one_med = {}
 if os.path.exists(one):

@@ -61,7 +61,13 @@ pub fn run(
     let cwd = std::env::current_dir()?;
     let mut config = load_config(&settings.config, &cwd)?;
     config.require(&settings.require);
-    let walker = Walker::for_config(&config, &cwd, &settings.exclude)?;
+    let walker = Walker::new(
+        &config.extensions,
+        &config.root,
+        &config.exclude,
+        &cwd,
+        &settings.exclude,
+    )?;
 
     // Files are checked as the walk finds them, in parallel; only findings are kept, so
     // memory does not grow with the archive. They are sorted by path at the end.
@@ -84,7 +90,9 @@ pub fn run(
     // Stdin is read on this thread, once.
     if settings.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut bytes = Vec::new();
-        stdin.read_to_end(&mut bytes)?;
+        // `check -` reads the front matter only, as for a file: no further than this.
+        let cap = config.limits.max_block_bytes as u64 + 64 * 1024;
+        stdin.take(cap).read_to_end(&mut bytes)?;
         let input = Input::Stdin {
             display: settings
                 .stdin_filename
@@ -187,10 +195,11 @@ fn check_input(
     };
     let read = match (input, stdin) {
         (Input::Stdin { .. }, Some(bytes)) => read_front_from(&bytes[..], &config.limits),
-        (Input::File { path, .. }, _) if fix != FixMode::Off => std::fs::read(path).map(|bytes| {
-            let split = crate::document::split(&bytes, true, config.limits.max_block_bytes);
-            (bytes, split)
-        }),
+        (Input::File { path, .. }, _) if fix != FixMode::Off => read_whole(path, &config.limits)
+            .map(|bytes| {
+                let split = crate::document::split(&bytes, true, config.limits.max_block_bytes);
+                (bytes, split)
+            }),
         (Input::File { path, .. }, _) => read_front(path, &config.limits),
         (Input::Unreadable { message, .. }, _) => Err(std::io::Error::other(message.clone())),
         (Input::Stdin { .. }, None) => return checked,
@@ -261,6 +270,11 @@ fn apply_fix(
             format!("cannot write the fixes: {e}"),
         )),
     }
+}
+
+/// A whole file for `--fix`/`--diff`, within the size a rewritten post may have.
+fn read_whole(path: &Path, limits: &crate::formats::Limits) -> std::io::Result<Vec<u8>> {
+    crate::write::Snapshot::read(path, crate::write::max_post_bytes(limits)).map(|s| s.bytes)
 }
 
 fn unreadable(e: &std::io::Error) -> Diagnostic {

@@ -44,7 +44,13 @@ pub fn run(
     if settings.paths.iter().any(|p| p.as_os_str() == "-") {
         return Err(CommandError::StdinNotSupported);
     }
-    let walker = Walker::for_config(&config, &cwd, &settings.exclude)?;
+    let walker = Walker::new(
+        &config.extensions,
+        &config.root,
+        &config.exclude,
+        &cwd,
+        &settings.exclude,
+    )?;
     if settings.mode == Mode::Write {
         crate::progress::stop_on_ctrl_c();
     }
@@ -156,10 +162,8 @@ impl<'a> Plan<'a> {
             let Some(window) = windows.next_window() else {
                 break;
             };
-            let bar = bar.get_or_insert_with(|| {
-                let seen = windows.seen().unwrap_or(window.len());
-                crate::progress::bar(seen, self.show_progress, "converting")
-            });
+            let bar = bar
+                .get_or_insert_with(|| crate::progress::counter(self.show_progress, "converting"));
             for from in (0..window.len()).step_by(256) {
                 if crate::progress::interrupted() {
                     break 'windows;
@@ -218,9 +222,8 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// Paths held at once by a run that reports every file in order: an archive of up to this
-/// many posts is walked once, a larger one once per this many (about 80 ms per walk of 100k
-/// posts), so that memory does not grow with the archive (about 100 bytes a path).
+/// Paths handed out at once by the one sorted walk of a run that reports every file in
+/// order (about 100 bytes a path).
 const SORTED_WINDOW: usize = 16_384;
 
 /// A converted file waiting for its batch to be written.
@@ -242,18 +245,33 @@ fn convert_batch(
 ) -> Vec<FileResult> {
     let mut results = Vec::with_capacity(inputs.len());
     let mut pending: Vec<(usize, Pending)> = Vec::new();
+    let mut held = 0;
     for input in inputs {
         if crate::progress::interrupted() {
             break;
         }
         let (result, write) = convert_input(input, settings, config, cwd);
         if let Some(write) = write {
+            held += write.snapshot.bytes.len() + write.new.len();
             pending.push((results.len(), write));
         }
         results.push(result);
+        // Large posts are written sooner: a thread holds at most about this much.
+        if held > BATCH_BYTES {
+            write_pending(std::mem::take(&mut pending), &mut results, writer);
+            held = 0;
+        }
     }
+    write_pending(pending, &mut results, writer);
+    results
+}
+
+/// The bytes (old and new) a batch may hold before it is written.
+const BATCH_BYTES: usize = 32 << 20;
+
+fn write_pending(pending: Vec<(usize, Pending)>, results: &mut [FileResult], writer: &Writer) {
     if pending.is_empty() {
-        return results;
+        return;
     }
     let items: Vec<Replacement<'_>> = pending
         .iter()
@@ -270,7 +288,6 @@ fn convert_batch(
             results[*index].reason = Some(format!("not written: {e}"));
         }
     }
-    results
 }
 
 /// Reads and converts one file; in `--write` mode a changed file comes back to be written.
@@ -298,7 +315,7 @@ fn convert_input(
         }
         Input::Stdin { .. } => return (result, None),
     };
-    let snapshot = match Snapshot::read(file) {
+    let snapshot = match Snapshot::read(file, crate::write::max_post_bytes(&config.limits)) {
         Ok(s) => s,
         Err(e) => {
             result.reason = Some(format!("cannot read the file: {e}"));

@@ -735,3 +735,38 @@ fn json_look_ahead_stops_at_the_size_limit() {
         prefixes_agree(&bytes, limit);
     }
 }
+
+/// Sixteen posts of 16 MiB in one folder, converted on one thread: a batch of writes holds
+/// the old and new bytes of its files, and is written as soon as it holds 32 MiB, so the
+/// run never holds the whole folder (512 MiB) at once.
+#[test]
+fn large_posts_are_written_before_a_batch_holds_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..16 {
+        let path = dir.path().join(format!("big-{i:02}.md"));
+        std::fs::write(&path, format!("---\ntitle: Big {i}\n---\n")).unwrap();
+        // A sparse tail of NUL bytes: a body, as far as fmx is concerned.
+        let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.set_len(16 << 20).unwrap();
+    }
+    let args = [
+        "convert".as_ref(),
+        "--no-config".as_ref(),
+        "--no-fsync".as_ref(),
+        "-j1".as_ref(),
+        "--to".as_ref(),
+        "toml".as_ref(),
+        "--write".as_ref(),
+        dir.path().as_os_str(),
+    ];
+    let Some((out, kib)) = peak_rss_kib(&args) else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    eprintln!("16 posts of 16 MiB on one thread: peak RSS {kib} KiB");
+    assert!(kib < 160 * 1024, "peaked at {kib} KiB");
+    let head = std::fs::read(dir.path().join("big-15.md")).unwrap();
+    assert!(head.starts_with(b"+++\ntitle = \"Big 15\"\n+++\n"));
+    let grown = "+++\ntitle = \"Big 15\"\n+++\n".len() - "---\ntitle: Big 15\n---\n".len();
+    assert_eq!(head.len(), (16 << 20) + grown, "the body was kept whole");
+}

@@ -10,6 +10,7 @@ mod delimiters;
 mod dist;
 mod faults;
 mod init;
+mod integrity;
 mod meaning;
 mod readme;
 mod roundtrip;
