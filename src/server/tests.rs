@@ -1,0 +1,1 @@
+//! Handler tests through an in-memory connection.
