@@ -88,6 +88,8 @@ pub fn serve(connection: &Connection) -> Result<Ended, ServerError> {
         published_configs: HashSet::new(),
         next_id: 0,
     };
+    // `initialize_finish` consumed `initialized`: the session is up.
+    server.register_watchers();
     server.main_loop()
 }
 
@@ -260,6 +262,8 @@ impl Server<'_> {
                 let items = features::completion(&text, at.position, &applied, encoding);
                 Ok(serde_json::to_value(items)?)
             }
+            #[cfg(test)]
+            "fmx/test-panic" => panic!("a handler panicked on purpose"),
             method => Err(Failure(
                 ErrorCode::MethodNotFound,
                 format!("fmx server does not handle `{method}`"),
@@ -296,7 +300,6 @@ impl Server<'_> {
 
     fn handle(&mut self, n: Notification) -> Result<(), Failure> {
         match n.method.as_str() {
-            notif::Initialized::METHOD => self.register_watchers(),
             notif::DidOpenTextDocument::METHOD => {
                 let p: lsp_types::DidOpenTextDocumentParams = serde_json::from_value(n.params)?;
                 let doc = p.text_document;
@@ -404,7 +407,8 @@ impl Server<'_> {
             match error {
                 Some(e) => {
                     self.published_configs.insert(key);
-                    self.send_diagnostics(uri, vec![config_diagnostic(&e)], None);
+                    let d = config_diagnostic(&e, &path, self.encoding);
+                    self.send_diagnostics(uri, vec![d], None);
                 }
                 None if self.published_configs.remove(&key) => {
                     self.send_diagnostics(uri, Vec::new(), None);
@@ -498,15 +502,21 @@ fn superseded(n: &Notification, queue: &VecDeque<Message>) -> bool {
     })
 }
 
-/// A broken configuration as one diagnostic at its position.
-fn config_diagnostic(e: &crate::config::ConfigError) -> LspDiagnostic {
+/// A broken configuration as one diagnostic at its position (fmx's character column, in
+/// the session's encoding).
+fn config_diagnostic(
+    e: &crate::config::ConfigError,
+    path: &std::path::Path,
+    encoding: Encoding,
+) -> LspDiagnostic {
     let (pos, message) = match e {
         crate::config::ConfigError::Invalid {
             line, col, message, ..
-        } => (
-            Position::new(line.saturating_sub(1), col.saturating_sub(1)),
-            message.clone(),
-        ),
+        } => {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let map = position::LineMap::new(&text, encoding);
+            (map.fmx_position(*line, *col), message.clone())
+        }
         other => (Position::new(0, 0), other.to_string()),
     };
     LspDiagnostic {
