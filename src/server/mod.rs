@@ -377,14 +377,13 @@ impl Server<'_> {
         let Some(doc) = self.workspace.documents.get(key) else {
             return;
         };
-        let diagnostics = if self.workspace.is_post(key, &applied.config) {
-            features::diagnostics(&doc.text, &applied, self.encoding)
-        } else {
-            Vec::new()
-        };
-        let version = Some(doc.version);
-        if let Ok(uri) = key.parse::<Uri>() {
-            self.send_diagnostics(uri, diagnostics, version);
+        // Other documents (an open fmx.toml, say) get nothing from here: their
+        // diagnostics, if any, are the configuration's.
+        if self.workspace.is_post(key, &applied.config)
+            && let Ok(uri) = key.parse::<Uri>()
+        {
+            let diagnostics = features::diagnostics(&doc.text, &applied, self.encoding);
+            self.send_diagnostics(uri, diagnostics, Some(doc.version));
         }
         self.publish_config_errors();
     }

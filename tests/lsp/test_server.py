@@ -295,3 +295,32 @@ async def test_unknown_methods_bad_params_and_no_front_matter_keep_the_server_al
         assert d.code == "limit-exceeded"
         # Still answering.
         assert list(await open_doc(client, root / "detained-canadians.md")) == []
+
+
+async def test_did_change_configuration_and_saving_an_open_config_re_check(tmp_path):
+    root = workspace(tmp_path, CONFIG)
+    post = root / "detained-canadians.md"
+    config = root / "fmx.toml"
+    async with session(root) as (client, _):
+        assert len(await open_doc(client, post)) == 2
+        config.write_text('[rules]\ndelimiter-whitespace = "error"\n', encoding="utf-8")
+        client.diagnostics.clear()
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        found = await diagnostics_for(client, post.as_uri())
+        assert [d.severity for d in found] == [types.DiagnosticSeverity.Error] * 2
+
+        # The config open in the editor and saved: the posts are checked again.
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=config.as_uri(), language_id="toml", version=1, text=config.read_text()
+                )
+            )
+        )
+        config.write_text("", encoding="utf-8")
+        client.diagnostics.clear()
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=config.as_uri()), text="")
+        )
+        assert list(await diagnostics_for(client, post.as_uri())) == []
+        assert config.as_uri() not in client.diagnostics, "an fmx.toml is not checked as a post"
