@@ -240,6 +240,18 @@ fn key_of(line: &str) -> Option<&str> {
     (!key.is_empty() && (rest.starts_with(':') || rest.starts_with('='))).then_some(key)
 }
 
+/// Whether 0-based `line` of the block can hold a top-level key (the schema's fields are
+/// top-level): in YAML an unindented line, in TOML a line before any `[table]` header. JSON
+/// is taken as written (its keys are not told apart by indentation).
+fn top_level(map: &LineMap<'_>, layout: &Layout, line: u32) -> bool {
+    match layout.format {
+        Format::Yaml => !map.line(line as usize).starts_with([' ', '\t']),
+        Format::Toml => (layout.content_line.saturating_sub(1)..line)
+            .all(|l| !map.line(l as usize).trim_start().starts_with('[')),
+        Format::Json => true,
+    }
+}
+
 /// The numeric word around byte `at` of `line`.
 fn number_at(line: &str, at: usize) -> Option<&str> {
     let is_num = |c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+';
@@ -308,7 +320,9 @@ pub fn hover(text: &str, pos: Position, applied: &Applied, encoding: Encoding) -
     }
     let layout = layout(text, applied);
     let inside = layout.as_ref().is_some_and(|l| {
-        pos.line + 1 >= l.content_line && pos.line + 1 < l.close_line.max(l.content_line + 1)
+        pos.line + 1 >= l.content_line
+            && pos.line + 1 < l.close_line.max(l.content_line + 1)
+            && top_level(&map, l, pos.line)
     });
     if let (true, Some(key)) = (inside, key_of(line)) {
         let spec = applied.schema.field(key);
@@ -345,7 +359,10 @@ pub fn completion(
         return Vec::new();
     };
     let line_no = pos.line + 1;
-    if line_no < layout.content_line || line_no > layout.close_line {
+    if line_no < layout.content_line
+        || line_no > layout.close_line
+        || !top_level(&map, &layout, pos.line)
+    {
         return Vec::new();
     }
     let line = map.line(pos.line as usize);
@@ -406,6 +423,22 @@ mod tests {
         assert_eq!(key_of("  \"draft\": true,"), Some("draft"));
         assert_eq!(key_of("- item"), None);
         assert_eq!(key_of("plain"), None);
+    }
+
+    #[test]
+    fn only_top_level_lines_name_schema_fields() {
+        let lay = |text: &str| match document::split(text.as_bytes(), true, 1 << 20) {
+            Split::Found(l) => l,
+            other => panic!("{other:?}"),
+        };
+        let yaml = "---\ntitle: x\nauthor:\n  title: y\n---\n";
+        let map = LineMap::new(yaml, Encoding::Utf16);
+        assert!(top_level(&map, &lay(yaml), 1));
+        assert!(!top_level(&map, &lay(yaml), 3));
+        let toml = "+++\ntitle = 'x'\n[author]\ntitle = 'y'\n+++\n";
+        let map = LineMap::new(toml, Encoding::Utf16);
+        assert!(top_level(&map, &lay(toml), 1));
+        assert!(!top_level(&map, &lay(toml), 3));
     }
 
     #[test]
