@@ -21,6 +21,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{self, Format, Layout, Split};
 use crate::edit::Edit;
 use crate::fix;
+use crate::load::Post;
 
 /// The kind of the fix-everything action, as editors ask for it on save.
 pub const FIX_ALL: &str = "source.fixAll.fmx";
@@ -114,7 +115,7 @@ pub fn code_actions(req: &ActionRequest<'_>, applied: &Applied) -> Vec<CodeActio
     let fixed = fix::fix(bytes, &applied.schema, &applied.config.limits);
     if let Some(fixed) = &fixed {
         if req.wants(&CodeActionKind::QUICKFIX) {
-            out.extend(quick_fixes(req, applied, &map, &fixed.edits));
+            out.extend(quick_fixes(req, applied, &map, fixed));
         }
         let kind = CodeActionKind::new(FIX_ALL);
         if req.wants(&kind) {
@@ -134,8 +135,9 @@ fn quick_fixes(
     req: &ActionRequest<'_>,
     applied: &Applied,
     map: &LineMap<'_>,
-    edits: &[Edit],
+    fixed: &fix::Fixed,
 ) -> Vec<CodeAction> {
+    let edits = &fixed.edits;
     let mut out = Vec::new();
     for d in check(req.text, applied).iter().filter(|d| d.fixable) {
         let lsp = to_lsp(d, map);
@@ -153,7 +155,7 @@ fn quick_fixes(
             })
             .cloned()
             .collect();
-        if mine.is_empty() {
+        if mine.is_empty() || !verify_part(req.text.as_bytes(), &mine, fixed, applied) {
             continue;
         }
         let mut fix = action(
@@ -167,6 +169,47 @@ fn quick_fixes(
         out.push(fix);
     }
     out
+}
+
+/// A quick fix applies part of `--fix`'s verified edits, so the part is verified again as
+/// `--fix` verifies: the edited buffer is loaded by [`Post::load`], its body must be the
+/// same bytes, and every value must be the one before or the one `--fix` writes (a post
+/// that does not load must fail the same way after).
+fn verify_part(bytes: &[u8], part: &[Edit], fixed: &fix::Fixed, applied: &Applied) -> bool {
+    let mut part = part.to_vec();
+    part.sort_by_key(|e| e.range.start);
+    let mut new = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    for e in &part {
+        if e.range.start < at {
+            return false;
+        }
+        new.extend_from_slice(&bytes[at..e.range.start]);
+        new.extend_from_slice(e.replacement.as_bytes());
+        at = e.range.end;
+    }
+    new.extend_from_slice(&bytes[at..]);
+    let limits = &applied.config.limits;
+    let (before, after, full) = match (
+        Post::load(bytes, limits),
+        Post::load(&new, limits),
+        Post::load(&fixed.bytes, limits),
+    ) {
+        (Ok(b), Ok(a), Ok(f)) => (b, a, f),
+        (Err(b), Err(a), _) => return a.to_string() == b.to_string(),
+        _ => return false,
+    };
+    let same_body = new[after.layout.body.clone()] == bytes[before.layout.body.clone()];
+    same_body
+        && after.layout.format == before.layout.format
+        && after.duplicates.len() == before.duplicates.len()
+        && after.table.entries.len() == before.table.entries.len()
+        && after.table.entries.iter().all(|(key, entry)| {
+            let was = before.table.entries.get(key);
+            let will = full.table.entries.get(key);
+            was.is_some_and(|w| w.node.same_value(&entry.node))
+                || will.is_some_and(|w| w.node.same_value(&entry.node))
+        })
 }
 
 fn conversions(req: &ActionRequest<'_>, applied: &Applied, map: &LineMap<'_>) -> Vec<CodeAction> {
@@ -439,6 +482,32 @@ mod tests {
         let map = LineMap::new(toml, Encoding::Utf16);
         assert!(top_level(&map, &lay(toml), 1));
         assert!(!top_level(&map, &lay(toml), 3));
+    }
+
+    #[test]
+    fn a_quick_fix_part_is_verified_by_loading_it() {
+        let config = std::sync::Arc::new(crate::config::Config::defaults(".".into()));
+        let applied = Applied {
+            schema: std::sync::Arc::clone(&config.base),
+            config,
+        };
+        let text = b"---\ntitle: x\ndate: 2020-10-11T00:59:44Z\n---\nbody\n";
+        let fixed = fix::fix(text, &applied.schema, &applied.config.limits).unwrap();
+        assert_eq!(fixed.edits.len(), 1);
+        assert!(verify_part(text, &fixed.edits, &fixed, &applied));
+        let edit = |range: std::ops::Range<usize>, with: &str| Edit {
+            range,
+            replacement: with.to_string(),
+            rule: crate::rules::Rule::DateNotEpoch,
+        };
+        // A value neither before nor after `--fix`, and an edit in the body: refused.
+        assert!(!verify_part(text, &[edit(11..12, "y")], &fixed, &applied));
+        assert!(!verify_part(
+            text,
+            &[edit(44..48, "BODY")],
+            &fixed,
+            &applied
+        ));
     }
 
     #[test]
