@@ -49,6 +49,8 @@ pub enum Command {
     },
     /// Print the man page (roff): `fmx man > fmx.1; man -l fmx.1`.
     Man,
+    /// Run the language server (LSP 3.17 on stdin/stdout) for editors.
+    Server,
     /// List the rules, or print one rule's documentation.
     Explain {
         /// A rule name, e.g. `date-not-epoch`.

@@ -21,6 +21,7 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod server;
 pub mod shown;
 pub mod value;
 pub mod walk;

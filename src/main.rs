@@ -75,6 +75,7 @@ fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout().lock())?;
             Ok(ExitStatus::Success)
         }
+        Command::Server => commands::server::run(),
         Command::Explain { rule } => {
             let mut out = AutoStream::auto(std::io::stdout().lock());
             commands::explain::run(rule.as_deref(), &mut out)

@@ -9,7 +9,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::{CommandError, ConfigChoice, ExitStatus, is_broken_pipe, load_config};
-use crate::config::{Config, FieldType};
+use crate::config::{Config, FieldType, Schema};
 use crate::convert::{ConvertOptions, DatesMode, Status, Verdict, convert_bytes};
 use crate::document::Format;
 use crate::report::convert::{FileResult, Printer, ReportSettings, Totals};
@@ -326,7 +326,7 @@ fn convert_input(
     let opts = ConvertOptions {
         to: settings.to,
         dates: settings.dates,
-        date_fields: date_fields(config, cwd, Path::new(&path)),
+        date_fields: date_fields(&config.schema_for_file(cwd, Path::new(&path))),
         limits: config.limits,
     };
     let outcome = convert_bytes(bytes, &opts);
@@ -349,9 +349,9 @@ fn convert_input(
     (result, write)
 }
 
-/// Fields that `--dates` converts: those the config types `epoch` or `datetime`, else `date`.
-fn date_fields(config: &Config, cwd: &Path, path: &Path) -> Vec<(String, FieldType)> {
-    let schema = config.schema_for_file(cwd, path);
+/// Fields that `--dates` converts: those the schema types `epoch` or `datetime`, else `date`.
+/// (The language server's conversions use it too.)
+pub fn date_fields(schema: &Schema) -> Vec<(String, FieldType)> {
     let fields: Vec<(String, FieldType)> = schema
         .date_fields()
         .map(|(k, t)| (k.to_string(), t))

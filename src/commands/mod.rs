@@ -4,6 +4,7 @@ pub mod check;
 pub mod convert;
 pub mod explain;
 pub mod init;
+pub mod server;
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +34,8 @@ pub enum CommandError {
     ThreadPool(#[from] rayon::ThreadPoolBuildError),
     #[error(transparent)]
     Write(#[from] crate::write::WriteError),
+    #[error(transparent)]
+    Server(#[from] crate::server::ServerError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
