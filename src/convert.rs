@@ -10,9 +10,10 @@ use serde::Serialize;
 use crate::config::FieldType;
 use crate::document::{self, Format, Layout, LineEnding};
 use crate::epoch;
-use crate::formats::{self, DuplicateKey, Limits, Note};
+use crate::formats::yaml::{self, YamlVersion};
+use crate::formats::{self, DuplicateKey, Limits, Note, ParseError};
 use crate::load::{LoadError, Post};
-use crate::value::{DateTime, DateTimeKind, Node, Table, Value};
+use crate::value::{DateTime, DateTimeKind, Node, Pos, Table, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DatesMode {
@@ -28,6 +29,9 @@ pub struct ConvertOptions {
     /// Top-level keys whose values are dates, and their configured type.
     pub date_fields: Vec<(String, FieldType)>,
     pub limits: Limits,
+    /// The YAML reading named (`--yaml`, `yaml = "…"`); `None`: a YAML value that YAML 1.1
+    /// and 1.2 readers read apart refuses the file.
+    pub yaml: Option<YamlVersion>,
 }
 
 /// How one file came out, as the report names it.
@@ -50,6 +54,8 @@ pub enum ChangeKind {
     DatetimeToString,
     DateToEpoch,
     DateToRfc3339,
+    /// A plain string Psych (Jekyll) reads as a time, written as a date-time (`--yaml 1.1`).
+    PsychTime,
 }
 
 impl ChangeKind {
@@ -60,6 +66,7 @@ impl ChangeKind {
             ChangeKind::DatetimeToString => "datetime-to-string",
             ChangeKind::DateToEpoch => "date-to-epoch",
             ChangeKind::DateToRfc3339 => "date-to-rfc3339",
+            ChangeKind::PsychTime => "psych-time",
         }
     }
 }
@@ -117,6 +124,28 @@ pub enum Refusal {
     BodyMoved(Format),
     #[error("`{path}` would read back differently from {to}")]
     ValueDiffers { path: String, to: Format },
+    #[error(
+        "{}:{}: {message}{}; name the reading with `--yaml 1.1` or `--yaml 1.2` (or `yaml = \"1.1\"` in fmx.toml)",
+        pos.line,
+        pos.col,
+        more_readings(*more)
+    )]
+    YamlReadings {
+        pos: Pos,
+        message: String,
+        /// How many other values of the block are read apart too.
+        more: usize,
+    },
+    #[error("the YAML cannot be read the YAML 1.1 way: {0}")]
+    Yaml11(ParseError),
+}
+
+fn more_readings(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        1 => " (and 1 more value)".to_string(),
+        n => format!(" (and {n} more values)"),
+    }
 }
 
 /// What happened to one file.
@@ -225,9 +254,21 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
         return outcome.refused(Refusal::DuplicateKey(d.clone()));
     }
     let Post { layout, table, .. } = post;
+    if layout.format == opts.to && opts.dates == DatesMode::Keep {
+        return outcome;
+    }
     let mut expected = table;
+    if layout.format == Format::Yaml {
+        match yaml_reading(bytes, &layout, expected, opts) {
+            Ok((table, changes)) => {
+                expected = table;
+                outcome.changes = changes;
+            }
+            Err(reason) => return outcome.refused(reason),
+        }
+    }
     match transform_dates(&mut expected, opts) {
-        Ok(changes) => outcome.changes = changes,
+        Ok(changes) => outcome.changes.extend(changes),
         Err(reason) => return outcome.refused(reason),
     }
     if layout.format == opts.to && outcome.changes.is_empty() {
@@ -257,6 +298,107 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
         });
     }
     outcome
+}
+
+/// The table a YAML post is converted from, under the reading the user named. Without one,
+/// a value YAML 1.1 and 1.2 readers read apart refuses the file: fmx cannot know which
+/// reader the site uses. A Psych time in a date field that `--dates` rewrites is no such
+/// value: both readings name the same instant there.
+fn yaml_reading(
+    bytes: &[u8],
+    layout: &Layout,
+    table: Table,
+    opts: &ConvertOptions,
+) -> Result<(Table, Vec<Change>), Refusal> {
+    let raw = std::str::from_utf8(&bytes[layout.content.clone()]).unwrap_or_default();
+    let text = raw.replace("\r\n", "\n");
+    let first_line = layout.content_line;
+    match opts.yaml {
+        Some(YamlVersion::Core12) => Ok((table, Vec::new())),
+        None => {
+            let dated: Vec<Pos> = if opts.dates == DatesMode::Keep {
+                Vec::new()
+            } else {
+                opts.date_fields
+                    .iter()
+                    .filter_map(|(k, _)| table.get(k).map(|e| e.node.pos))
+                    .collect()
+            };
+            let apart: Vec<yaml::Reading> = yaml_readings(&text, first_line, &opts.limits)
+                .map_err(Refusal::Yaml11)?
+                .into_iter()
+                .filter(|r| {
+                    changes_the_output(r) && !(r.only_psych_time() && dated.contains(&r.pos))
+                })
+                .collect();
+            match apart.first() {
+                Some(r) => Err(Refusal::YamlReadings {
+                    pos: r.pos,
+                    message: crate::shown::escaped(&r.message()).into_owned(),
+                    more: apart.len() - 1,
+                }),
+                None => Ok((table, Vec::new())),
+            }
+        }
+        Some(YamlVersion::Yaml11) => {
+            let mut parsed = yaml::parse_as(&text, first_line, &opts.limits, YamlVersion::Yaml11)
+                .map_err(Refusal::Yaml11)?;
+            if let Some(d) = parsed.duplicates.first() {
+                return Err(Refusal::DuplicateKey(d.clone()));
+            }
+            let changes = yaml::retype_psych_times(&mut parsed.root)
+                .into_iter()
+                .map(|r| Change {
+                    key: r.key,
+                    kind: ChangeKind::PsychTime,
+                    from: Some(format!("{:?}", r.text)),
+                    to: Some(r.to.text),
+                    detail: Some(
+                        "Psych (Jekyll) reads it as a time; YAML 1.2 readers read a string".into(),
+                    ),
+                })
+                .collect();
+            match parsed.root.value {
+                Value::Table(t) => Ok((t, changes)),
+                _ => Ok((table, changes)),
+            }
+        }
+    }
+}
+
+/// The scalars of a YAML block that YAML 1.1 and 1.2 readers read apart, less a merge key
+/// `<<` (fmx merges it as YAML 1.1 readers do) and a key whose YAML 1.1 value is written
+/// as its own text (`1:`). `text` and `first_line` as for [`yaml::readings`].
+pub fn yaml_readings(
+    text: &str,
+    first_line: u32,
+    limits: &Limits,
+) -> Result<Vec<yaml::Reading>, ParseError> {
+    let mut found = yaml::readings(text, first_line, limits)?;
+    found.retain(|r| {
+        !(r.key && (r.text == "<<" || r.yaml11.as_ref().is_some_and(|v| same_text(v, &r.text))))
+    });
+    Ok(found)
+}
+
+/// Whether the two readings convert to different values: a value YAML 1.1 readers hold as
+/// another value fmx can write, a Psych time, a key they read as other text.
+fn changes_the_output(r: &yaml::Reading) -> bool {
+    match &r.yaml11 {
+        Some(v) if r.key => !same_text(v, &r.text),
+        Some(_) => true,
+        None => !r.key && r.only_psych_time(),
+    }
+}
+
+/// Whether a YAML 1.1 key's value is written as `text` (`1` for the key `1:`).
+fn same_text(v: &Value, text: &str) -> bool {
+    match v {
+        Value::Bool(b) => b.to_string() == text,
+        Value::Int(i) => i.value.to_string() == text,
+        Value::String(s) => s == text,
+        _ => false,
+    }
 }
 
 /// End to end: the assembled file is loaded exactly as a later run will load it, and must
@@ -411,7 +553,7 @@ fn to_epoch(value: &Value) -> Result<Option<Value>, DateError> {
         }
         other => return Err(DateError::NotADate(other.kind_name())),
     };
-    let digits = epoch::from_rfc3339(text)?;
+    let digits = epoch::from_date_text(text)?;
     match Value::number(&digits) {
         Some(value) => Ok(Some(value)),
         None => Err(DateError::NotANumber(digits)),
@@ -432,7 +574,15 @@ fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, DateError> {
             normalise_rfc3339(s)
         }
         Value::DateTime(_) => return Ok(None),
-        Value::String(s) => return Err(DateError::NotEpochOrRfc3339(s.clone())),
+        Value::String(s) => match yaml::psych_time(s.trim()) {
+            Some(d) if d.kind == DateTimeKind::Offset => {
+                if to == Format::Json {
+                    return Ok(Some(Value::String(d.text)));
+                }
+                return Ok(Some(Value::DateTime(d)));
+            }
+            _ => return Err(DateError::NotEpochOrRfc3339(s.clone())),
+        },
         other => return Err(DateError::NotADate(other.kind_name())),
     };
     Ok(Some(if to == Format::Json {
@@ -559,6 +709,7 @@ mod tests {
             dates: DatesMode::Keep,
             date_fields: vec![],
             limits: Limits::default(),
+            yaml: None,
         }
     }
 

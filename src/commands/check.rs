@@ -29,6 +29,8 @@ pub struct CheckSettings {
     pub stdin_filename: Option<String>,
     pub fix: FixMode,
     pub progress: bool,
+    /// `--yaml`: the YAML reading named on the command line.
+    pub yaml: Option<crate::formats::yaml::YamlVersion>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +63,7 @@ pub fn run(
     let cwd = std::env::current_dir()?;
     let mut config = load_config(&settings.config, &cwd)?;
     config.require(&settings.require);
+    config.set_yaml(settings.yaml);
     let walker = Walker::for_config(&config, &cwd, &settings.exclude)?;
 
     // Files are checked as the walk finds them, in parallel; only findings are kept, so
