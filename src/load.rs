@@ -208,19 +208,33 @@ pub fn describe(value: &Value) -> String {
         Value::Bool(b) => format!("boolean {b}"),
         Value::Int(i) => format!("integer {}", i.value),
         Value::Float(f) => match f.decimal_text() {
-            Some(t) => format!("float {t}"),
+            Some(t) => format!("float {}", crate::shown::bounded(&t)),
             None if f.value.is_nan() => "NaN".into(),
             None if f.value > 0.0 => "infinity".into(),
             None => "-infinity".into(),
         },
         Value::String(s) => {
-            let shown: String = s.chars().take(40).collect();
-            let more = if s.chars().count() > 40 { "…" } else { "" };
+            // Debug quoting escapes quotes and control characters alike.
+            let shown: String = s.chars().take(crate::shown::QUOTED_CHARS).collect();
+            let more = if s.chars().count() > crate::shown::QUOTED_CHARS {
+                "…"
+            } else {
+                ""
+            };
             format!("string {:?}", format!("{shown}{more}"))
         }
-        Value::DateTime(d) => format!("{} {}", d.kind.name(), d.text),
-        Value::Array(a) => format!("an array of {} items", a.len()),
-        Value::Table(t) => format!("a table of {} keys", t.len()),
+        Value::DateTime(d) => format!("{} {}", d.kind.name(), crate::shown::bounded(&d.text)),
+        Value::Array(a) => format!("an array of {}", count(a.len(), "item")),
+        Value::Table(t) => format!("a table of {}", count(t.len(), "key")),
+    }
+}
+
+/// `1 key`, `2 keys`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::epoch;
 use crate::load::describe;
 use crate::rules::Rule;
+use crate::shown;
 use crate::value::{DateTimeKind, Node, Pos, Table, Value};
 
 /// 1970-01-01 and 2100-01-01, the default bounds of an `epoch` or `datetime` field.
@@ -38,7 +39,7 @@ pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mu
                 Diagnostic::new(
                     Rule::UnknownField,
                     entry.key_pos,
-                    format!("field `{key}` is not in the schema"),
+                    format!("field `{}` is not in the schema", shown::bounded(key)),
                 )
                 .with_help("add it under [fields] in fmx.toml, or set allow-unknown-fields = true"),
             );
@@ -50,7 +51,8 @@ pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mu
         if matches!(entry.node.value, Value::Null) || (required && is_empty(&entry.node.value)) {
             continue;
         }
-        check_field(key, &entry.node, spec, now, out);
+        // Messages quote the key bounded and escaped: it comes from the post.
+        check_field(&shown::bounded(key), &entry.node, spec, now, out);
     }
 }
 
@@ -159,7 +161,10 @@ fn check_epoch(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
             ));
             return;
         }
-        Value::Float(f) => (f.value, f.decimal_text().unwrap_or_default()),
+        Value::Float(f) => (
+            f.value,
+            shown::bounded(&f.decimal_text().unwrap_or_default()),
+        ),
         other => {
             let fix = epoch_fix(other);
             let mut d = Diagnostic::new(

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::convert::{Change, Status};
 use crate::document::Format;
+use crate::shown;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -156,7 +157,8 @@ fn human_file(
                 writeln!(
                     out,
                     "{bold}{}{bold:#}: would be converted to {}",
-                    r.path, settings.to
+                    shown::escaped(&r.path),
+                    settings.to
                 )?;
             }
             if !settings.quiet {
@@ -164,7 +166,7 @@ fn human_file(
                     writeln!(
                         out,
                         "{bold}{}{bold:#}: {yellow}note{yellow:#}: {}",
-                        r.path,
+                        shown::escaped(&r.path),
                         describe(c)
                     )?;
                 }
@@ -179,8 +181,8 @@ fn human_file(
             writeln!(
                 out,
                 "{bold}{}{bold:#}: {red}{word}{red:#}: {}",
-                r.path,
-                r.reason.as_deref().unwrap_or("")
+                shown::escaped(&r.path),
+                shown::escaped(r.reason.as_deref().unwrap_or(""))
             )?;
         }
         Status::Unchanged => {}
@@ -188,15 +190,20 @@ fn human_file(
     Ok(())
 }
 
+/// A change as a note: the key and the values quoted bounded and escaped.
 fn describe(c: &Change) -> String {
-    let mut s = format!("`{}` {}", c.key, c.kind);
+    let mut s = format!("`{}` {}", shown::bounded(&c.key), c.kind);
     if let (Some(from), Some(to)) = (&c.from, &c.to) {
-        s.push_str(&format!(": {from} → {to}"));
+        s.push_str(&format!(
+            ": {} → {}",
+            shown::bounded(from),
+            shown::bounded(to)
+        ));
     } else if let Some(from) = &c.from {
-        s.push_str(&format!(": {from}"));
+        s.push_str(&format!(": {}", shown::bounded(from)));
     }
     if let Some(d) = &c.detail {
-        s.push_str(&format!(" ({d})"));
+        s.push_str(&format!(" ({})", shown::escaped(d)));
     }
     s
 }
