@@ -138,7 +138,7 @@ fn epoch_edits(
         let Some(entry) = expected.entries.get_mut(key) else {
             continue;
         };
-        let Some(digits) = fields::epoch_fix(&entry.node.value) else {
+        let Some(digits) = fields::epoch_fix(&entry.node.value, spec) else {
             continue;
         };
         let Some(range) = value_range(bytes, layout, &entry.node) else {

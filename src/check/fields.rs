@@ -166,7 +166,7 @@ fn check_epoch(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
             shown::bounded(&f.decimal_text().unwrap_or_default()),
         ),
         other => {
-            let fix = epoch_fix(other);
+            let fix = epoch_fix(other, spec);
             let mut d = Diagnostic::new(
                 Rule::DateNotEpoch,
                 node.pos,
@@ -220,13 +220,23 @@ fn check_epoch(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
 
 /// What `--fix` would write for a non-number epoch value: a numeric string's digits, or an
 /// RFC 3339 date-time (string or offset date-time) as exact epoch seconds.
-pub fn epoch_fix(value: &Value) -> Option<String> {
+///
+/// A numeric string is taken for seconds only when a person would recognise the instant as
+/// meant: within the field's range (by default 1970 to 2100) and not a bare year — `"2020"`
+/// as seconds is 1970-01-01T00:33:40Z, so it stays reported.
+pub fn epoch_fix(value: &Value, spec: &FieldSpec) -> Option<String> {
     match value {
         Value::String(s) => {
             let t = s.trim();
             // A numeric string: its digits, canonical (`+1_000` → `1000`), kept exact.
             if let Some(digits) = crate::value::canonical_decimal(t) {
-                return epoch::to_rfc3339(&digits).is_ok().then_some(digits);
+                let whole = digits.trim_start_matches('-');
+                let bare_year = !whole.contains(['.', 'e']) && whole.len() <= 4;
+                let secs: f64 = digits.parse().ok()?;
+                let earliest = spec.earliest.unwrap_or(DEFAULT_EARLIEST) as f64;
+                let latest = spec.latest.unwrap_or(DEFAULT_LATEST) as f64;
+                let meant = !bare_year && secs >= earliest && secs <= latest;
+                return (meant && epoch::to_rfc3339(&digits).is_ok()).then_some(digits);
             }
             epoch::from_rfc3339(t).ok()
         }
@@ -351,6 +361,8 @@ mod tests {
     #[test]
     fn epoch_fixes_are_exact() {
         let s = |t: &str| Value::String(t.into());
+        let spec = FieldSpec::default();
+        let epoch_fix = |v: &Value| epoch_fix(v, &spec);
         assert_eq!(
             epoch_fix(&s("1602377984.4306138")).unwrap(),
             "1602377984.4306138"
@@ -367,6 +379,11 @@ mod tests {
             text: "2020-10-11T00:59:44Z".into(),
         });
         assert_eq!(epoch_fix(&dt).unwrap(), "1602377984");
+        // Not guessed: a bare year, and an instant outside the field's range.
+        assert!(epoch_fix(&s("2020")).is_none());
+        assert!(epoch_fix(&s("-5")).is_none());
+        assert!(epoch_fix(&s("99999999999")).is_none());
+        assert_eq!(epoch_fix(&s("86400")).unwrap(), "86400");
     }
 
     #[test]
