@@ -103,6 +103,8 @@ pub enum DateError {
     NotFinite,
     #[error("`{0}` is not a number")]
     NotANumber(String),
+    #[error("{text} looks like milliseconds: as seconds it would be {as_date}")]
+    Milliseconds { text: String, as_date: String },
     #[error(transparent)]
     Epoch(#[from] epoch::EpochError),
 }
@@ -112,10 +114,18 @@ pub enum DateError {
 pub enum Refusal {
     #[error("duplicate key `{}` at line {} (first at line {}): readers disagree on which one wins", .0.key, .0.pos.line, .0.first.line)]
     DuplicateKey(DuplicateKey),
-    #[error("`{key}`: {error}")]
-    Date { key: String, error: DateError },
-    #[error("{0}")]
-    Emit(formats::EmitError),
+    #[error("{}:{}: `{key}`: {error}", pos.line, pos.col)]
+    Date {
+        key: String,
+        pos: Pos,
+        error: DateError,
+    },
+    #[error("{}{error}", at(*pos))]
+    Emit {
+        error: formats::EmitError,
+        /// Where the value stands, when its path leads to it.
+        pos: Option<Pos>,
+    },
     #[error("the {to} written would not read back: {error}")]
     DoesNotReadBack { to: Format, error: LoadError },
     #[error("the {0} written does not read back as the same keys")]
@@ -138,6 +148,12 @@ pub enum Refusal {
     },
     #[error("the YAML cannot be read the YAML 1.1 way: {0}")]
     Yaml11(ParseError),
+}
+
+/// `3:12: `, the prefix of a reason that has a position.
+fn at(pos: Option<Pos>) -> String {
+    pos.map(|p| format!("{}:{}: ", p.line, p.col))
+        .unwrap_or_default()
 }
 
 fn more_readings(more: usize) -> String {
@@ -276,7 +292,13 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     }
     let emitted = match emit(opts.to, &expected, layout.line_ending) {
         Ok(e) => e,
-        Err(e) => return outcome.refused(Refusal::Emit(e)),
+        Err(error) => {
+            let pos = crate::keypath::KeyPath::parse(&error.key)
+                .ok()
+                .and_then(|path| path.resolve(&expected))
+                .map(|found| found.key_pos.unwrap_or(found.node.pos));
+            return outcome.refused(Refusal::Emit { error, pos });
+        }
     };
     outcome
         .changes
@@ -520,6 +542,7 @@ fn transform_dates(table: &mut Table, opts: &ConvertOptions) -> Result<Vec<Chang
         }
         .map_err(|error| Refusal::Date {
             key: key.clone(),
+            pos: node.pos,
             error,
         })?;
         if let Some(value) = new {
@@ -562,10 +585,10 @@ fn to_epoch(value: &Value) -> Result<Option<Value>, DateError> {
 
 fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, DateError> {
     let text = match value {
-        Value::Int(i) => epoch::to_rfc3339(&i.value.to_string())?,
+        Value::Int(i) => seconds_to_rfc3339(&i.value.to_string(), i.value as f64)?,
         Value::Float(f) => {
             let digits = f.decimal_text().ok_or(DateError::NotFinite)?;
-            epoch::to_rfc3339(&digits)?
+            seconds_to_rfc3339(&digits, f.value)?
         }
         Value::String(s) if epoch::is_rfc3339(s) => {
             if to == Format::Json {
@@ -593,6 +616,21 @@ fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, DateError> {
             text,
         })
     }))
+}
+
+/// An epoch number as RFC 3339; one that looks like milliseconds is named so, in the words
+/// `check`'s `date-in-milliseconds` uses.
+fn seconds_to_rfc3339(digits: &str, secs: f64) -> Result<String, DateError> {
+    use crate::check::fields::{DEFAULT_EARLIEST, DEFAULT_LATEST};
+    let ms = secs / 1000.0;
+    if secs > 1e11 && ms >= DEFAULT_EARLIEST as f64 && ms <= DEFAULT_LATEST as f64 {
+        let as_date = epoch::to_rfc3339(&format!("{}", ms.floor() as i64)).unwrap_or_default();
+        return Err(DateError::Milliseconds {
+            text: crate::shown::bounded(digits),
+            as_date,
+        });
+    }
+    Ok(epoch::to_rfc3339(digits)?)
 }
 
 /// Upper-case `T` and `Z`, as our DateTime text is kept.

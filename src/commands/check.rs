@@ -134,7 +134,12 @@ fn summarise(
         files_with_problems: reports.len(),
         errors: reports.iter().map(|r| r.count(Severity::Error)).sum(),
         warnings: reports.iter().map(|r| r.count(Severity::Warning)).sum(),
-        fixed,
+        // `--diff` writes nothing: nothing is counted as fixed.
+        fixed: if settings.fix == FixMode::Diff {
+            0
+        } else {
+            fixed
+        },
         elapsed: started.elapsed(),
     };
     let status = if summary.errors > 0 || (settings.fix == FixMode::Diff && fixed > 0) {
@@ -168,7 +173,13 @@ fn summarise(
         crate::report::step_summary::append_from_env(&shown, &summary, status.code(), err)?;
     }
     if !settings.quiet {
-        writeln!(err, "{}", summary_line(&summary))?;
+        let mut line = summary_line(&summary);
+        if settings.fix == FixMode::Diff && fixed > 0 {
+            line.push_str(&format!(
+                " ({fixed} fixable, nothing written: --fix applies the diff)"
+            ));
+        }
+        writeln!(err, "{line}")?;
     }
     Ok(status)
 }

@@ -93,16 +93,25 @@ impl<'a> Printer<'a> {
 
     pub fn file(&mut self, r: &FileResult) -> std::io::Result<()> {
         if self.settings.format == ReportFormat::Json {
-            let sep = if std::mem::take(&mut self.first) {
-                "{\"version\":1,\"files\":["
+            if std::mem::take(&mut self.first) {
+                self.open_json()?;
             } else {
-                ","
-            };
-            self.out.write_all(sep.as_bytes())?;
+                self.out.write_all(b",")?;
+            }
             serde_json::to_writer(&mut *self.out, r)?;
             return Ok(());
         }
         human_file(&self.settings, r, self.out)
+    }
+
+    /// The JSON document's head. `dry_run` says whether anything was written: a `converted`
+    /// status in a dry run or under `--check` is what would be written.
+    fn open_json(&mut self) -> std::io::Result<()> {
+        let dry_run = self.settings.mode != Mode::Write;
+        write!(
+            self.out,
+            "{{\"version\":1,\"dry_run\":{dry_run},\"files\":["
+        )
     }
 
     /// The line for stderr: what was (or would be) converted, with the counts.
@@ -131,7 +140,7 @@ impl<'a> Printer<'a> {
     pub fn finish(&mut self, totals: &Totals) -> std::io::Result<()> {
         if self.settings.format == ReportFormat::Json {
             if self.first {
-                self.out.write_all(b"{\"version\":1,\"files\":[")?;
+                self.open_json()?;
             }
             self.out.write_all(b"],\"summary\":")?;
             serde_json::to_writer(&mut *self.out, totals)?;

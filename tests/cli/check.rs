@@ -546,3 +546,38 @@ fn fix_does_not_take_a_year_or_an_instant_out_of_range_for_seconds() {
         }
     }
 }
+
+/// `--diff` writes nothing, so its summary counts nothing as fixed.
+#[test]
+fn diff_does_not_say_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = "---\ntitle: T\ndate: \"1602377984\"\n---\nBody\n";
+    std::fs::write(dir.path().join("p.md"), before).unwrap();
+    let out = run(fmx()
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--diff", "p.md"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("+date: 1602377984"), "{}", out.stdout);
+    assert!(!out.stderr.contains("fixed)"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("(1 fixable, nothing written: --fix applies the diff)"),
+        "{}",
+        out.stderr
+    );
+    let json = run(fmx().current_dir(dir.path()).args([
+        "check",
+        "--no-config",
+        "--diff",
+        "--output-format",
+        "json",
+        "p.md",
+    ]));
+    let start = json.stdout.find("{\"version\"").expect("a JSON report");
+    let doc: Value = serde_json::from_str(&json.stdout[start..]).unwrap();
+    assert_eq!(doc["summary"]["fixed"], 0, "{}", json.stdout);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("p.md")).unwrap(),
+        before
+    );
+}

@@ -147,7 +147,7 @@ fn a_huge_negative_exponent_is_refused_without_padding_zeros() {
         assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
         assert!(
             out.stdout.contains(
-                "p.md: refused: `date`: `1.0e-2147483648` has more than nine fraction digits"
+                "p.md: refused: 3:7: `date`: `1.0e-2147483648` has more than nine fraction digits"
             ),
             "{}",
             out.stdout
