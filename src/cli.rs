@@ -10,6 +10,7 @@ use fmx::commands::check::{CheckSettings, FixMode};
 use fmx::commands::convert::{ConvertSettings, Mode, ReportFormat};
 use fmx::convert::DatesMode;
 use fmx::document::Format;
+use fmx::formats::yaml::YamlVersion;
 use fmx::report::OutputFormat;
 
 #[derive(Debug, Parser)]
@@ -85,6 +86,9 @@ pub struct CheckArgs {
     /// The name to use for the post read from stdin, in messages and override globs.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// Which YAML reads the posts: 1.1 (Jekyll, PyYAML) or 1.2. Wins over `yaml` in fmx.toml.
+    #[arg(long, value_name = "VERSION", value_parser = parse_yaml_version)]
+    pub yaml: Option<YamlVersion>,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +112,9 @@ pub struct ConvertArgs {
     /// Date fields: keep them, or turn them into epoch seconds or RFC 3339 date-times.
     #[arg(long, value_enum, default_value_t = DatesArg::Keep)]
     pub dates: DatesArg,
+    /// Which YAML reads the posts: 1.1 (Jekyll, PyYAML) or 1.2. Wins over `yaml` in fmx.toml.
+    #[arg(long, value_name = "VERSION", value_parser = parse_yaml_version)]
+    pub yaml: Option<YamlVersion>,
     #[command(flatten)]
     pub config: ConfigArgs,
     /// How to print the report.
@@ -171,8 +178,14 @@ impl ConvertArgs {
             exclude: self.common.exclude.clone(),
             progress: !self.common.no_progress,
             fsync: !self.no_fsync,
+            yaml: self.yaml,
         }
     }
+}
+
+fn parse_yaml_version(s: &str) -> Result<YamlVersion, String> {
+    s.parse()
+        .map_err(|e: fmx::formats::yaml::UnknownYamlVersion| e.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +266,7 @@ impl CheckArgs {
             exclude: self.common.exclude.clone(),
             progress: !self.common.no_progress,
             stdin_filename: self.stdin_filename.clone(),
+            yaml: self.yaml,
             fix: if self.fix {
                 FixMode::Apply
             } else if self.diff {

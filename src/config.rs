@@ -16,6 +16,7 @@ use toml::Spanned;
 
 use crate::diagnostic::Severity;
 use crate::formats::Limits;
+use crate::formats::yaml::YamlVersion;
 use crate::rules::Rule;
 
 pub const FILE_NAMES: [&str; 2] = ["fmx.toml", ".fmx.toml"];
@@ -112,6 +113,8 @@ struct RawConfig {
     #[serde(default)]
     rules: IndexMap<Spanned<String>, Level>,
     limits: Option<RawLimits>,
+    /// Which YAML reads the posts: `"1.1"` (Jekyll, PyYAML) or `"1.2"`.
+    yaml: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -140,7 +143,7 @@ struct RawOverride {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawLimits {
-    max_depth: Option<usize>,
+    max_depth: Option<Spanned<usize>>,
     max_alias_nodes: Option<usize>,
     max_front_matter_bytes: Option<usize>,
 }
@@ -165,6 +168,9 @@ pub struct Schema {
     pub allow_unknown_fields: bool,
     pub fields: IndexMap<String, FieldSpec>,
     severities: Vec<Option<Severity>>,
+    /// The YAML reading named (`yaml = "1.1"` or `--yaml`); `None`: fmx does not know which
+    /// reader the site uses, so it neither converts nor fixes a value the two read apart.
+    pub yaml: Option<YamlVersion>,
 }
 
 impl Schema {
@@ -198,6 +204,7 @@ impl Schema {
             allow_unknown_fields: true,
             fields,
             severities: Rule::ALL.iter().map(|r| r.default_severity()).collect(),
+            yaml: None,
         }
     }
 }
@@ -317,6 +324,14 @@ impl Config {
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(true),
             fields,
             severities,
+            yaml: match &raw.yaml {
+                Some(v) => Some(
+                    v.get_ref()
+                        .parse::<YamlVersion>()
+                        .map_err(|e| at(v.span(), e.to_string()))?,
+                ),
+                None => None,
+            },
         };
 
         let overrides = resolve_overrides(&raw.overrides, &root, &at)?;
@@ -326,8 +341,20 @@ impl Config {
             exclude.extend(patterns.iter().map(|p| p.get_ref().clone()));
         }
         let defaults = Limits::default();
+        if let Some(depth) = raw.limits.as_ref().and_then(|l| l.max_depth.as_ref())
+            && *depth.get_ref() > Limits::MAX_DEPTH
+        {
+            return Err(at(
+                depth.span(),
+                format!(
+                    "`max-depth` = {} is above {}, the deepest nesting fmx converts and compares safely",
+                    depth.get_ref(),
+                    Limits::MAX_DEPTH
+                ),
+            ));
+        }
         let limits = raw.limits.map_or(defaults, |l| Limits {
-            max_depth: l.max_depth.unwrap_or(defaults.max_depth),
+            max_depth: l.max_depth.map_or(defaults.max_depth, |d| d.into_inner()),
             max_alias_nodes: l.max_alias_nodes.unwrap_or(defaults.max_alias_nodes),
             max_block_bytes: l.max_front_matter_bytes.unwrap_or(defaults.max_block_bytes),
         });
@@ -364,6 +391,18 @@ impl Config {
                 }
             }
         }
+    }
+
+    /// `--yaml`: the reading named on the command line wins over the config's.
+    pub fn set_yaml(&mut self, version: Option<YamlVersion>) {
+        if version.is_some() {
+            Arc::make_mut(&mut self.base).yaml = version;
+        }
+    }
+
+    /// The YAML reading named for every file.
+    pub fn yaml(&self) -> Option<YamlVersion> {
+        self.base.yaml
     }
 
     /// Whether any file's schema can differ from the base one.

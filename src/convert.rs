@@ -10,9 +10,10 @@ use serde::Serialize;
 use crate::config::FieldType;
 use crate::document::{self, Format, Layout, LineEnding};
 use crate::epoch;
-use crate::formats::{self, DuplicateKey, Limits, Note};
+use crate::formats::yaml::{self, YamlVersion};
+use crate::formats::{self, DuplicateKey, Limits, Note, ParseError};
 use crate::load::{LoadError, Post};
-use crate::value::{DateTime, DateTimeKind, Node, Table, Value};
+use crate::value::{DateTime, DateTimeKind, Node, Pos, Table, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DatesMode {
@@ -28,6 +29,9 @@ pub struct ConvertOptions {
     /// Top-level keys whose values are dates, and their configured type.
     pub date_fields: Vec<(String, FieldType)>,
     pub limits: Limits,
+    /// The YAML reading named (`--yaml`, `yaml = "…"`); `None`: a YAML value that YAML 1.1
+    /// and 1.2 readers read apart refuses the file.
+    pub yaml: Option<YamlVersion>,
 }
 
 /// How one file came out, as the report names it.
@@ -50,6 +54,8 @@ pub enum ChangeKind {
     DatetimeToString,
     DateToEpoch,
     DateToRfc3339,
+    /// A plain string Psych (Jekyll) reads as a time, written as a date-time (`--yaml 1.1`).
+    PsychTime,
 }
 
 impl ChangeKind {
@@ -60,6 +66,7 @@ impl ChangeKind {
             ChangeKind::DatetimeToString => "datetime-to-string",
             ChangeKind::DateToEpoch => "date-to-epoch",
             ChangeKind::DateToRfc3339 => "date-to-rfc3339",
+            ChangeKind::PsychTime => "psych-time",
         }
     }
 }
@@ -96,6 +103,8 @@ pub enum DateError {
     NotFinite,
     #[error("`{0}` is not a number")]
     NotANumber(String),
+    #[error("{text} looks like milliseconds: as seconds it would be {as_date}")]
+    Milliseconds { text: String, as_date: String },
     #[error(transparent)]
     Epoch(#[from] epoch::EpochError),
 }
@@ -105,10 +114,18 @@ pub enum DateError {
 pub enum Refusal {
     #[error("duplicate key `{}` at line {} (first at line {}): readers disagree on which one wins", .0.key, .0.pos.line, .0.first.line)]
     DuplicateKey(DuplicateKey),
-    #[error("`{key}`: {error}")]
-    Date { key: String, error: DateError },
-    #[error("{0}")]
-    Emit(formats::EmitError),
+    #[error("{}:{}: `{key}`: {error}", pos.line, pos.col)]
+    Date {
+        key: String,
+        pos: Pos,
+        error: DateError,
+    },
+    #[error("{}{error}", at(*pos))]
+    Emit {
+        error: formats::EmitError,
+        /// Where the value stands, when its path leads to it.
+        pos: Option<Pos>,
+    },
     #[error("the {to} written would not read back: {error}")]
     DoesNotReadBack { to: Format, error: LoadError },
     #[error("the {0} written does not read back as the same keys")]
@@ -117,6 +134,34 @@ pub enum Refusal {
     BodyMoved(Format),
     #[error("`{path}` would read back differently from {to}")]
     ValueDiffers { path: String, to: Format },
+    #[error(
+        "{}:{}: {message}{}; name the reading with `--yaml 1.1` or `--yaml 1.2` (or `yaml = \"1.1\"` in fmx.toml)",
+        pos.line,
+        pos.col,
+        more_readings(*more)
+    )]
+    YamlReadings {
+        pos: Pos,
+        message: String,
+        /// How many other values of the block are read apart too.
+        more: usize,
+    },
+    #[error("the YAML cannot be read the YAML 1.1 way: {0}")]
+    Yaml11(ParseError),
+}
+
+/// `3:12: `, the prefix of a reason that has a position.
+fn at(pos: Option<Pos>) -> String {
+    pos.map(|p| format!("{}:{}: ", p.line, p.col))
+        .unwrap_or_default()
+}
+
+fn more_readings(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        1 => " (and 1 more value)".to_string(),
+        n => format!(" (and {n} more values)"),
+    }
 }
 
 /// What happened to one file.
@@ -225,9 +270,21 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
         return outcome.refused(Refusal::DuplicateKey(d.clone()));
     }
     let Post { layout, table, .. } = post;
+    if layout.format == opts.to && opts.dates == DatesMode::Keep {
+        return outcome;
+    }
     let mut expected = table;
+    if layout.format == Format::Yaml {
+        match yaml_reading(bytes, &layout, expected, opts) {
+            Ok((table, changes)) => {
+                expected = table;
+                outcome.changes = changes;
+            }
+            Err(reason) => return outcome.refused(reason),
+        }
+    }
     match transform_dates(&mut expected, opts) {
-        Ok(changes) => outcome.changes = changes,
+        Ok(changes) => outcome.changes.extend(changes),
         Err(reason) => return outcome.refused(reason),
     }
     if layout.format == opts.to && outcome.changes.is_empty() {
@@ -235,7 +292,13 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     }
     let emitted = match emit(opts.to, &expected, layout.line_ending) {
         Ok(e) => e,
-        Err(e) => return outcome.refused(Refusal::Emit(e)),
+        Err(error) => {
+            let pos = crate::keypath::KeyPath::parse(&error.key)
+                .ok()
+                .and_then(|path| path.resolve(&expected))
+                .map(|found| found.key_pos.unwrap_or(found.node.pos));
+            return outcome.refused(Refusal::Emit { error, pos });
+        }
     };
     outcome
         .changes
@@ -257,6 +320,107 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
         });
     }
     outcome
+}
+
+/// The table a YAML post is converted from, under the reading the user named. Without one,
+/// a value YAML 1.1 and 1.2 readers read apart refuses the file: fmx cannot know which
+/// reader the site uses. A Psych time in a date field that `--dates` rewrites is no such
+/// value: both readings name the same instant there.
+fn yaml_reading(
+    bytes: &[u8],
+    layout: &Layout,
+    table: Table,
+    opts: &ConvertOptions,
+) -> Result<(Table, Vec<Change>), Refusal> {
+    let raw = std::str::from_utf8(&bytes[layout.content.clone()]).unwrap_or_default();
+    let text = raw.replace("\r\n", "\n");
+    let first_line = layout.content_line;
+    match opts.yaml {
+        Some(YamlVersion::Core12) => Ok((table, Vec::new())),
+        None => {
+            let dated: Vec<Pos> = if opts.dates == DatesMode::Keep {
+                Vec::new()
+            } else {
+                opts.date_fields
+                    .iter()
+                    .filter_map(|(k, _)| table.get(k).map(|e| e.node.pos))
+                    .collect()
+            };
+            let apart: Vec<yaml::Reading> = yaml_readings(&text, first_line, &opts.limits)
+                .map_err(Refusal::Yaml11)?
+                .into_iter()
+                .filter(|r| {
+                    changes_the_output(r) && !(r.only_psych_time() && dated.contains(&r.pos))
+                })
+                .collect();
+            match apart.first() {
+                Some(r) => Err(Refusal::YamlReadings {
+                    pos: r.pos,
+                    message: crate::shown::escaped(&r.message()).into_owned(),
+                    more: apart.len() - 1,
+                }),
+                None => Ok((table, Vec::new())),
+            }
+        }
+        Some(YamlVersion::Yaml11) => {
+            let mut parsed = yaml::parse_as(&text, first_line, &opts.limits, YamlVersion::Yaml11)
+                .map_err(Refusal::Yaml11)?;
+            if let Some(d) = parsed.duplicates.first() {
+                return Err(Refusal::DuplicateKey(d.clone()));
+            }
+            let changes = yaml::retype_psych_times(&mut parsed.root)
+                .into_iter()
+                .map(|r| Change {
+                    key: r.key,
+                    kind: ChangeKind::PsychTime,
+                    from: Some(format!("{:?}", r.text)),
+                    to: Some(r.to.text),
+                    detail: Some(
+                        "Psych (Jekyll) reads it as a time; YAML 1.2 readers read a string".into(),
+                    ),
+                })
+                .collect();
+            match parsed.root.value {
+                Value::Table(t) => Ok((t, changes)),
+                _ => Ok((table, changes)),
+            }
+        }
+    }
+}
+
+/// The scalars of a YAML block that YAML 1.1 and 1.2 readers read apart, less a merge key
+/// `<<` (fmx merges it as YAML 1.1 readers do) and a key whose YAML 1.1 value is written
+/// as its own text (`1:`). `text` and `first_line` as for [`yaml::readings`].
+pub fn yaml_readings(
+    text: &str,
+    first_line: u32,
+    limits: &Limits,
+) -> Result<Vec<yaml::Reading>, ParseError> {
+    let mut found = yaml::readings(text, first_line, limits)?;
+    found.retain(|r| {
+        !(r.key && (r.text == "<<" || r.yaml11.as_ref().is_some_and(|v| same_text(v, &r.text))))
+    });
+    Ok(found)
+}
+
+/// Whether the two readings convert to different values: a value YAML 1.1 readers hold as
+/// another value fmx can write, a Psych time, a key they read as other text.
+fn changes_the_output(r: &yaml::Reading) -> bool {
+    match &r.yaml11 {
+        Some(v) if r.key => !same_text(v, &r.text),
+        Some(_) => true,
+        None => !r.key && r.only_psych_time(),
+    }
+}
+
+/// Whether a YAML 1.1 key's value is written as `text` (`1` for the key `1:`).
+fn same_text(v: &Value, text: &str) -> bool {
+    match v {
+        Value::Bool(b) => b.to_string() == text,
+        Value::Int(i) => i.value.to_string() == text,
+        Value::String(s) => s == text,
+        _ => false,
+    }
 }
 
 /// End to end: the assembled file is loaded exactly as a later run will load it, and must
@@ -378,6 +542,7 @@ fn transform_dates(table: &mut Table, opts: &ConvertOptions) -> Result<Vec<Chang
         }
         .map_err(|error| Refusal::Date {
             key: key.clone(),
+            pos: node.pos,
             error,
         })?;
         if let Some(value) = new {
@@ -411,7 +576,7 @@ fn to_epoch(value: &Value) -> Result<Option<Value>, DateError> {
         }
         other => return Err(DateError::NotADate(other.kind_name())),
     };
-    let digits = epoch::from_rfc3339(text)?;
+    let digits = epoch::from_date_text(text)?;
     match Value::number(&digits) {
         Some(value) => Ok(Some(value)),
         None => Err(DateError::NotANumber(digits)),
@@ -420,10 +585,10 @@ fn to_epoch(value: &Value) -> Result<Option<Value>, DateError> {
 
 fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, DateError> {
     let text = match value {
-        Value::Int(i) => epoch::to_rfc3339(&i.value.to_string())?,
+        Value::Int(i) => seconds_to_rfc3339(&i.value.to_string(), i.value as f64)?,
         Value::Float(f) => {
             let digits = f.decimal_text().ok_or(DateError::NotFinite)?;
-            epoch::to_rfc3339(&digits)?
+            seconds_to_rfc3339(&digits, f.value)?
         }
         Value::String(s) if epoch::is_rfc3339(s) => {
             if to == Format::Json {
@@ -432,7 +597,15 @@ fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, DateError> {
             normalise_rfc3339(s)
         }
         Value::DateTime(_) => return Ok(None),
-        Value::String(s) => return Err(DateError::NotEpochOrRfc3339(s.clone())),
+        Value::String(s) => match yaml::psych_time(s.trim()) {
+            Some(d) if d.kind == DateTimeKind::Offset => {
+                if to == Format::Json {
+                    return Ok(Some(Value::String(d.text)));
+                }
+                return Ok(Some(Value::DateTime(d)));
+            }
+            _ => return Err(DateError::NotEpochOrRfc3339(s.clone())),
+        },
         other => return Err(DateError::NotADate(other.kind_name())),
     };
     Ok(Some(if to == Format::Json {
@@ -443,6 +616,21 @@ fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, DateError> {
             text,
         })
     }))
+}
+
+/// An epoch number as RFC 3339; one that looks like milliseconds is named so, in the words
+/// `check`'s `date-in-milliseconds` uses.
+fn seconds_to_rfc3339(digits: &str, secs: f64) -> Result<String, DateError> {
+    use crate::check::fields::{DEFAULT_EARLIEST, DEFAULT_LATEST};
+    let ms = secs / 1000.0;
+    if secs > 1e11 && ms >= DEFAULT_EARLIEST as f64 && ms <= DEFAULT_LATEST as f64 {
+        let as_date = epoch::to_rfc3339(&format!("{}", ms.floor() as i64)).unwrap_or_default();
+        return Err(DateError::Milliseconds {
+            text: crate::shown::bounded(digits),
+            as_date,
+        });
+    }
+    Ok(epoch::to_rfc3339(digits)?)
 }
 
 /// Upper-case `T` and `Z`, as our DateTime text is kept.
@@ -559,6 +747,7 @@ mod tests {
             dates: DatesMode::Keep,
             date_fields: vec![],
             limits: Limits::default(),
+            yaml: None,
         }
     }
 

@@ -9,7 +9,7 @@ use crate::document::{Format, Layout};
 use crate::formats::Limits;
 use crate::load::{BlockError, LoadError, Post};
 use crate::rules::Rule;
-use crate::value::{Pos, Table};
+use crate::value::{Pos, Table, Value};
 
 /// One replacement of bytes in the file, and the rule it fixes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +25,27 @@ pub struct Fix {
     pub edits: Vec<Edit>,
     /// The top-level keys in their new order, when the edits reorder them.
     pub reorder: Option<Vec<String>>,
+    /// Values the edits change, by the position of their node (a `--fix` under a named
+    /// YAML reading writes the value that reading sees).
+    pub values: Values,
 }
+
+/// New values by node position; equal when the same nodes get the same values.
+#[derive(Clone, Debug, Default)]
+pub struct Values(pub Vec<(Pos, Value)>);
+
+impl PartialEq for Values {
+    fn eq(&self, other: &Values) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((p, v), (q, w))| p == q && v.same_value(w))
+    }
+}
+
+impl Eq for Values {}
 
 /// What the edited file must read as.
 #[derive(Clone, Copy, Debug)]

@@ -15,7 +15,7 @@ use crate::edit::{self, Edited, Expected};
 use crate::formats::Limits;
 use crate::load::{BlockError, LoadError, Post};
 use crate::rules::Rule;
-use crate::value::{Node, Table, Value};
+use crate::value::{Node, Pos, Table, Value};
 
 /// The fixed file, or `None` when there is nothing to fix (or no fix survives checking).
 pub type Fixed = Edited;
@@ -97,7 +97,28 @@ fn unit_edits(
             }
             expected.entries.extend(entries);
         }
+        if let Some(expected) = expected.as_deref_mut() {
+            for (pos, value) in fix.values.0 {
+                set_at(expected, pos, value);
+            }
+        }
         edits.extend(fix.edits);
+    }
+}
+
+/// Gives the node at `pos` its new value.
+fn set_at(table: &mut Table, pos: Pos, value: Value) {
+    let mut stack: Vec<&mut Node> = table.entries.values_mut().map(|e| &mut e.node).collect();
+    while let Some(node) = stack.pop() {
+        if node.pos == pos && !matches!(node.value, Value::Table(_) | Value::Array(_)) {
+            node.value = value;
+            return;
+        }
+        match &mut node.value {
+            Value::Table(t) => stack.extend(t.entries.values_mut().map(|e| &mut e.node)),
+            Value::Array(a) => stack.extend(a.iter_mut()),
+            _ => {}
+        }
     }
 }
 
@@ -117,7 +138,7 @@ fn epoch_edits(
         let Some(entry) = expected.entries.get_mut(key) else {
             continue;
         };
-        let Some(digits) = fields::epoch_fix(&entry.node.value) else {
+        let Some(digits) = fields::epoch_fix(&entry.node.value, spec) else {
             continue;
         };
         let Some(range) = value_range(bytes, layout, &entry.node) else {

@@ -19,6 +19,8 @@ pub struct Post {
     pub root_pos: Pos,
     /// Duplicate keys the parser survived (YAML, JSON: the later one wins).
     pub duplicates: Vec<DuplicateKey>,
+    /// TOML 1.1 syntax the block uses, each at its position (TOML only).
+    pub toml11: Vec<formats::toml::Toml11Syntax>,
 }
 
 /// Why a post's front matter cannot be read as a table. One message per failure: its
@@ -139,11 +141,12 @@ impl Post {
             Split::NeedMore => return Err(LoadError::Incomplete),
         };
         match parse_table(bytes, &layout, limits) {
-            Ok((table, root_pos, duplicates)) => Ok(Post {
+            Ok((table, root_pos, duplicates, toml11)) => Ok(Post {
                 layout,
                 table,
                 root_pos,
                 duplicates,
+                toml11,
             }),
             Err(error) => Err(LoadError::Block {
                 layout: Box::new(layout),
@@ -170,7 +173,12 @@ pub fn parse_block(layout: &Layout, text: &str, limits: &Limits) -> Result<Parse
     formats::parse(layout.format, &text, layout.content_line, limits)
 }
 
-type Loaded = (Table, Pos, Vec<DuplicateKey>);
+type Loaded = (
+    Table,
+    Pos,
+    Vec<DuplicateKey>,
+    Vec<formats::toml::Toml11Syntax>,
+);
 
 fn parse_table(bytes: &[u8], layout: &Layout, limits: &Limits) -> Result<Loaded, BlockError> {
     let raw = &bytes[layout.content.clone()];
@@ -192,7 +200,7 @@ fn parse_table(bytes: &[u8], layout: &Layout, limits: &Limits) -> Result<Loaded,
     })?;
     let Node { value, pos, .. } = parsed.root;
     match value {
-        Value::Table(table) => Ok((table, pos, parsed.duplicates)),
+        Value::Table(table) => Ok((table, pos, parsed.duplicates, parsed.toml11)),
         other => Err(BlockError::NotAMapping {
             pos,
             found: describe(&other),
@@ -208,19 +216,33 @@ pub fn describe(value: &Value) -> String {
         Value::Bool(b) => format!("boolean {b}"),
         Value::Int(i) => format!("integer {}", i.value),
         Value::Float(f) => match f.decimal_text() {
-            Some(t) => format!("float {t}"),
+            Some(t) => format!("float {}", crate::shown::bounded(&t)),
             None if f.value.is_nan() => "NaN".into(),
             None if f.value > 0.0 => "infinity".into(),
             None => "-infinity".into(),
         },
         Value::String(s) => {
-            let shown: String = s.chars().take(40).collect();
-            let more = if s.chars().count() > 40 { "…" } else { "" };
+            // Debug quoting escapes quotes and control characters alike.
+            let shown: String = s.chars().take(crate::shown::QUOTED_CHARS).collect();
+            let more = if s.chars().count() > crate::shown::QUOTED_CHARS {
+                "…"
+            } else {
+                ""
+            };
             format!("string {:?}", format!("{shown}{more}"))
         }
-        Value::DateTime(d) => format!("{} {}", d.kind.name(), d.text),
-        Value::Array(a) => format!("an array of {} items", a.len()),
-        Value::Table(t) => format!("a table of {} keys", t.len()),
+        Value::DateTime(d) => format!("{} {}", d.kind.name(), crate::shown::bounded(&d.text)),
+        Value::Array(a) => format!("an array of {}", count(a.len(), "item")),
+        Value::Table(t) => format!("a table of {}", count(t.len(), "key")),
+    }
+}
+
+/// `1 key`, `2 keys`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

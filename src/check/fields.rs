@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::epoch;
 use crate::load::describe;
 use crate::rules::Rule;
+use crate::shown;
 use crate::value::{DateTimeKind, Node, Pos, Table, Value};
 
 /// 1970-01-01 and 2100-01-01, the default bounds of an `epoch` or `datetime` field.
@@ -38,7 +39,7 @@ pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mu
                 Diagnostic::new(
                     Rule::UnknownField,
                     entry.key_pos,
-                    format!("field `{key}` is not in the schema"),
+                    format!("field `{}` is not in the schema", shown::bounded(key)),
                 )
                 .with_help("add it under [fields] in fmx.toml, or set allow-unknown-fields = true"),
             );
@@ -50,7 +51,8 @@ pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mu
         if matches!(entry.node.value, Value::Null) || (required && is_empty(&entry.node.value)) {
             continue;
         }
-        check_field(key, &entry.node, spec, now, out);
+        // Messages quote the key bounded and escaped: it comes from the post.
+        check_field(&shown::bounded(key), &entry.node, spec, now, out);
     }
 }
 
@@ -159,9 +161,12 @@ fn check_epoch(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
             ));
             return;
         }
-        Value::Float(f) => (f.value, f.decimal_text().unwrap_or_default()),
+        Value::Float(f) => (
+            f.value,
+            shown::bounded(&f.decimal_text().unwrap_or_default()),
+        ),
         other => {
-            let fix = epoch_fix(other);
+            let fix = epoch_fix(other, spec);
             let mut d = Diagnostic::new(
                 Rule::DateNotEpoch,
                 node.pos,
@@ -215,13 +220,23 @@ fn check_epoch(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
 
 /// What `--fix` would write for a non-number epoch value: a numeric string's digits, or an
 /// RFC 3339 date-time (string or offset date-time) as exact epoch seconds.
-pub fn epoch_fix(value: &Value) -> Option<String> {
+///
+/// A numeric string is taken for seconds only when a person would recognise the instant as
+/// meant: within the field's range (by default 1970 to 2100) and not a bare year — `"2020"`
+/// as seconds is 1970-01-01T00:33:40Z, so it stays reported.
+pub fn epoch_fix(value: &Value, spec: &FieldSpec) -> Option<String> {
     match value {
         Value::String(s) => {
             let t = s.trim();
             // A numeric string: its digits, canonical (`+1_000` → `1000`), kept exact.
             if let Some(digits) = crate::value::canonical_decimal(t) {
-                return epoch::to_rfc3339(&digits).is_ok().then_some(digits);
+                let whole = digits.trim_start_matches('-');
+                let bare_year = !whole.contains(['.', 'e']) && whole.len() <= 4;
+                let secs: f64 = digits.parse().ok()?;
+                let earliest = spec.earliest.unwrap_or(DEFAULT_EARLIEST) as f64;
+                let latest = spec.latest.unwrap_or(DEFAULT_LATEST) as f64;
+                let meant = !bare_year && secs >= earliest && secs <= latest;
+                return (meant && epoch::to_rfc3339(&digits).is_ok()).then_some(digits);
             }
             epoch::from_rfc3339(t).ok()
         }
@@ -346,6 +361,8 @@ mod tests {
     #[test]
     fn epoch_fixes_are_exact() {
         let s = |t: &str| Value::String(t.into());
+        let spec = FieldSpec::default();
+        let epoch_fix = |v: &Value| epoch_fix(v, &spec);
         assert_eq!(
             epoch_fix(&s("1602377984.4306138")).unwrap(),
             "1602377984.4306138"
@@ -362,6 +379,11 @@ mod tests {
             text: "2020-10-11T00:59:44Z".into(),
         });
         assert_eq!(epoch_fix(&dt).unwrap(), "1602377984");
+        // Not guessed: a bare year, and an instant outside the field's range.
+        assert!(epoch_fix(&s("2020")).is_none());
+        assert!(epoch_fix(&s("-5")).is_none());
+        assert!(epoch_fix(&s("99999999999")).is_none());
+        assert_eq!(epoch_fix(&s("86400")).unwrap(), "86400");
     }
 
     #[test]

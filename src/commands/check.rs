@@ -29,6 +29,8 @@ pub struct CheckSettings {
     pub stdin_filename: Option<String>,
     pub fix: FixMode,
     pub progress: bool,
+    /// `--yaml`: the YAML reading named on the command line.
+    pub yaml: Option<crate::formats::yaml::YamlVersion>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +63,7 @@ pub fn run(
     let cwd = std::env::current_dir()?;
     let mut config = load_config(&settings.config, &cwd)?;
     config.require(&settings.require);
+    config.set_yaml(settings.yaml);
     let walker = Walker::new(
         &config.extensions,
         &config.root,
@@ -139,7 +142,12 @@ fn summarise(
         files_with_problems: reports.len(),
         errors: reports.iter().map(|r| r.count(Severity::Error)).sum(),
         warnings: reports.iter().map(|r| r.count(Severity::Warning)).sum(),
-        fixed,
+        // `--diff` writes nothing: nothing is counted as fixed.
+        fixed: if settings.fix == FixMode::Diff {
+            0
+        } else {
+            fixed
+        },
         elapsed: started.elapsed(),
     };
     let status = if summary.errors > 0 || (settings.fix == FixMode::Diff && fixed > 0) {
@@ -173,7 +181,13 @@ fn summarise(
         crate::report::step_summary::append_from_env(&shown, &summary, status.code(), err)?;
     }
     if !settings.quiet {
-        writeln!(err, "{}", summary_line(&summary))?;
+        let mut line = summary_line(&summary);
+        if settings.fix == FixMode::Diff && fixed > 0 {
+            line.push_str(&format!(
+                " ({fixed} fixable, nothing written: --fix applies the diff)"
+            ));
+        }
+        writeln!(err, "{line}")?;
     }
     Ok(status)
 }

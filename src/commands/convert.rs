@@ -31,6 +31,8 @@ pub struct ConvertSettings {
     pub progress: bool,
     /// Flush new files to disk before their renames (the default; `--no-fsync` turns it off).
     pub fsync: bool,
+    /// `--yaml`: the YAML reading named on the command line.
+    pub yaml: Option<crate::formats::yaml::YamlVersion>,
 }
 
 pub fn run(
@@ -40,7 +42,8 @@ pub fn run(
 ) -> Result<ExitStatus, CommandError> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
-    let config = load_config(&settings.config, &cwd)?;
+    let mut config = load_config(&settings.config, &cwd)?;
+    config.set_yaml(settings.yaml);
     if settings.paths.iter().any(|p| p.as_os_str() == "-") {
         return Err(CommandError::StdinNotSupported);
     }
@@ -328,6 +331,7 @@ fn convert_input(
         dates: settings.dates,
         date_fields: date_fields(&config.schema_for_file(cwd, Path::new(&path))),
         limits: config.limits,
+        yaml: config.yaml(),
     };
     let outcome = convert_bytes(bytes, &opts);
     result.from = outcome.from;

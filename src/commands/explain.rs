@@ -16,7 +16,9 @@ pub fn run(rule: Option<&str>, out: &mut dyn Write) -> Result<ExitStatus, Comman
                 out.write_all(rules::render(rule).as_bytes())?;
                 Ok(ExitStatus::Success)
             }
-            None => Err(CommandError::UnknownRule(name.to_string())),
+            None => Err(CommandError::UnknownRule(
+                crate::shown::bounded(name).to_string(),
+            )),
         },
     }
 }

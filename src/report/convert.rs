@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::convert::{Change, Status};
 use crate::document::Format;
+use crate::shown;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -92,16 +93,25 @@ impl<'a> Printer<'a> {
 
     pub fn file(&mut self, r: &FileResult) -> std::io::Result<()> {
         if self.settings.format == ReportFormat::Json {
-            let sep = if std::mem::take(&mut self.first) {
-                "{\"version\":1,\"files\":["
+            if std::mem::take(&mut self.first) {
+                self.open_json()?;
             } else {
-                ","
-            };
-            self.out.write_all(sep.as_bytes())?;
+                self.out.write_all(b",")?;
+            }
             serde_json::to_writer(&mut *self.out, r)?;
             return Ok(());
         }
         human_file(&self.settings, r, self.out)
+    }
+
+    /// The JSON document's head. `dry_run` says whether anything was written: a `converted`
+    /// status in a dry run or under `--check` is what would be written.
+    fn open_json(&mut self) -> std::io::Result<()> {
+        let dry_run = self.settings.mode != Mode::Write;
+        write!(
+            self.out,
+            "{{\"version\":1,\"dry_run\":{dry_run},\"files\":["
+        )
     }
 
     /// The line for stderr: what was (or would be) converted, with the counts.
@@ -130,7 +140,7 @@ impl<'a> Printer<'a> {
     pub fn finish(&mut self, totals: &Totals) -> std::io::Result<()> {
         if self.settings.format == ReportFormat::Json {
             if self.first {
-                self.out.write_all(b"{\"version\":1,\"files\":[")?;
+                self.open_json()?;
             }
             self.out.write_all(b"],\"summary\":")?;
             serde_json::to_writer(&mut *self.out, totals)?;
@@ -156,7 +166,8 @@ fn human_file(
                 writeln!(
                     out,
                     "{bold}{}{bold:#}: would be converted to {}",
-                    r.path, settings.to
+                    shown::escaped(&r.path),
+                    settings.to
                 )?;
             }
             if !settings.quiet {
@@ -164,7 +175,7 @@ fn human_file(
                     writeln!(
                         out,
                         "{bold}{}{bold:#}: {yellow}note{yellow:#}: {}",
-                        r.path,
+                        shown::escaped(&r.path),
                         describe(c)
                     )?;
                 }
@@ -179,8 +190,8 @@ fn human_file(
             writeln!(
                 out,
                 "{bold}{}{bold:#}: {red}{word}{red:#}: {}",
-                r.path,
-                r.reason.as_deref().unwrap_or("")
+                shown::escaped(&r.path),
+                shown::escaped(r.reason.as_deref().unwrap_or(""))
             )?;
         }
         Status::Unchanged => {}
@@ -188,15 +199,20 @@ fn human_file(
     Ok(())
 }
 
+/// A change as a note: the key and the values quoted bounded and escaped.
 fn describe(c: &Change) -> String {
-    let mut s = format!("`{}` {}", c.key, c.kind);
+    let mut s = format!("`{}` {}", shown::bounded(&c.key), c.kind);
     if let (Some(from), Some(to)) = (&c.from, &c.to) {
-        s.push_str(&format!(": {from} → {to}"));
+        s.push_str(&format!(
+            ": {} → {}",
+            shown::bounded(from),
+            shown::bounded(to)
+        ));
     } else if let Some(from) = &c.from {
-        s.push_str(&format!(": {from}"));
+        s.push_str(&format!(": {}", shown::bounded(from)));
     }
     if let Some(d) = &c.detail {
-        s.push_str(&format!(" ({d})"));
+        s.push_str(&format!(" ({})", shown::escaped(d)));
     }
     s
 }

@@ -5,8 +5,12 @@ use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
-/// A unified diff of `old` → `new` with three lines of context, labelled with `path`.
+/// A unified diff of `old` → `new` with three lines of context, labelled with `path`. The
+/// path is escaped (a name holding a newline cannot forge a header or a hunk), and an
+/// absolute path is not doubled into `a//abs`.
 pub fn unified(path: &str, old: &str, new: &str) -> String {
+    let path = crate::shown::escaped(path);
+    let path = path.strip_prefix('/').unwrap_or(&path);
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
@@ -33,7 +37,8 @@ pub fn write(out: &mut dyn Write, diff: &str) -> std::io::Result<()> {
         } else {
             Style::new()
         };
-        write!(out, "{style}{}{style:#}", line.trim_end_matches('\n'))?;
+        let line = crate::shown::escaped_except(line.trim_end_matches('\n'), |c| c == '\t');
+        write!(out, "{style}{line}{style:#}")?;
         writeln!(out)?;
     }
     Ok(())

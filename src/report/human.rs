@@ -9,6 +9,7 @@ use anstyle::{AnsiColor, Color, Style};
 
 use super::{Reporter, Summary};
 use crate::diagnostic::{FileReport, Severity};
+use crate::shown;
 
 const LOCATION: Style = Style::new().bold();
 const ERROR: Style = Style::new()
@@ -33,20 +34,27 @@ impl Reporter for Human {
                     Severity::Error => ERROR,
                     Severity::Warning => WARNING,
                 };
+                // A post's keys and values and a file's name reach every message: nothing
+                // they hold may act on the terminal or the CI log reading this.
                 writeln!(
                     out,
                     "{LOCATION}{}:{}:{}:{LOCATION:#} {severity}{}{severity:#}{RULE}[{}]{RULE:#} {}",
-                    file.path, d.line, d.column, d.severity, d.rule, d.message,
+                    shown::escaped(&file.path),
+                    d.line,
+                    d.column,
+                    d.severity,
+                    d.rule,
+                    shown::escaped(&d.message),
                 )?;
                 if let Some(help) = &d.help {
                     let mut lines = help.lines();
                     writeln!(
                         out,
                         "  {HELP}help:{HELP:#} {}",
-                        lines.next().unwrap_or_default()
+                        shown::escaped(lines.next().unwrap_or_default())
                     )?;
                     for line in lines {
-                        writeln!(out, "{HELP_INDENT}{line}")?;
+                        writeln!(out, "{HELP_INDENT}{}", shown::escaped(line))?;
                     }
                 }
             }

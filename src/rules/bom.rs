@@ -53,6 +53,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 rule: Rule::Bom,
             }],
             reorder: None,
+            values: Default::default(),
         }),
         None => d.fixable(true),
     });

@@ -66,6 +66,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     rule: Rule::DelimiterWhitespace,
                 }],
                 reorder: None,
+                values: Default::default(),
             }),
         );
     }

@@ -66,6 +66,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_fix(Fix {
                 edits: vec![edit],
                 reorder: Some(wanted),
+                values: Default::default(),
             }),
         None => d,
     });

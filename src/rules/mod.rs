@@ -5,6 +5,7 @@ mod bom;
 mod delimiter_whitespace;
 mod docs;
 mod key_order;
+mod toml_11_syntax;
 pub use docs::{render, render_list, render_markdown};
 
 use serde::{Serialize, Serializer};
@@ -88,6 +89,7 @@ rules! {
     MixedLineEndings => "mixed-line-endings", WARN, false, ["front-matter", "style"], "LF and CRLF in one front matter block";
     AmbiguousValue => "ambiguous-value", WARN, true, ["front-matter", "yaml", "portability"], "a YAML plain scalar that YAML 1.1 and 1.2 readers read differently", unit = ambiguous_value::UNIT;
     KeyOrder => "key-order", OFF, true, ["front-matter", "style"], "top-level keys not in the order `key-order` gives", unit = key_order::UNIT;
+    Toml11Syntax => "toml-1.1-syntax", WARN, false, ["front-matter", "toml", "portability"], "TOML 1.1 syntax that TOML 1.0 readers (Hugo, tomllib) reject", unit = toml_11_syntax::UNIT;
 }
 
 /// A rule in one file: its page, and its check, which attaches its fix (as edits) to the

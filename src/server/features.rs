@@ -221,6 +221,7 @@ fn conversions(req: &ActionRequest<'_>, applied: &Applied, map: &LineMap<'_>) ->
             dates: DatesMode::Keep,
             date_fields: date_fields.clone(),
             limits: applied.config.limits,
+            yaml: applied.config.yaml(),
         };
         let outcome = convert_bytes(req.text.as_bytes(), &opts);
         let title = format!("Convert front matter to {to}");

@@ -510,3 +510,74 @@ fn every_rule_has_a_fixture_that_reports_it() {
         }
     }
 }
+
+/// `--fix` turns a numeric string into epoch seconds only when the instant is one a person
+/// would recognise: `"2020"` as seconds is 1970-01-01T00:33:40Z, so it stays reported.
+#[test]
+fn fix_does_not_take_a_year_or_an_instant_out_of_range_for_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    for (date, fixed) in [
+        ("\"2020\"", None),
+        ("\"99999999999\"", None),
+        ("\"1602377984\"", Some("1602377984")),
+    ] {
+        let before = format!("---\ntitle: T\ndate: {date}\n---\nBody\n");
+        std::fs::write(&path, &before).unwrap();
+        let out =
+            run(fmx()
+                .current_dir(dir.path())
+                .args(["check", "--no-config", "--fix", "p.md"]));
+        let after = std::fs::read_to_string(&path).unwrap();
+        match fixed {
+            None => {
+                assert_eq!(out.code, 1, "{date}: {}", out.stdout);
+                assert!(
+                    out.stdout.contains("p.md:3:7: error[date-not-epoch]"),
+                    "{}",
+                    out.stdout
+                );
+                assert_eq!(after, before, "{date} was rewritten");
+            }
+            Some(digits) => {
+                assert_eq!(out.code, 0, "{date}: {}", out.stdout);
+                assert_eq!(after, format!("---\ntitle: T\ndate: {digits}\n---\nBody\n"));
+            }
+        }
+    }
+}
+
+/// `--diff` writes nothing, so its summary counts nothing as fixed.
+#[test]
+fn diff_does_not_say_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = "---\ntitle: T\ndate: \"1602377984\"\n---\nBody\n";
+    std::fs::write(dir.path().join("p.md"), before).unwrap();
+    let out = run(fmx()
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--diff", "p.md"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("+date: 1602377984"), "{}", out.stdout);
+    assert!(!out.stderr.contains("fixed)"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("(1 fixable, nothing written: --fix applies the diff)"),
+        "{}",
+        out.stderr
+    );
+    let json = run(fmx().current_dir(dir.path()).args([
+        "check",
+        "--no-config",
+        "--diff",
+        "--output-format",
+        "json",
+        "p.md",
+    ]));
+    let start = json.stdout.find("{\"version\"").expect("a JSON report");
+    let doc: Value = serde_json::from_str(&json.stdout[start..]).unwrap();
+    assert_eq!(doc["summary"]["fixed"], 0, "{}", json.stdout);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("p.md")).unwrap(),
+        before
+    );
+}

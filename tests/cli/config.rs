@@ -327,7 +327,7 @@ fn fixes_exact_bytes_and_diff_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     write(
         &dir.path().join("fmx.toml"),
-        "required = [\"title\", \"date\"]\n[fields.date]\ntype = \"epoch\"\n[rules]\nbom = \"warn\"\ndelimiter-whitespace = \"warn\"\n",
+        "required = [\"title\", \"date\"]\nyaml = \"1.2\"\n[fields.date]\ntype = \"epoch\"\n[rules]\nbom = \"warn\"\ndelimiter-whitespace = \"warn\"\n",
     );
     let cases = [
         (

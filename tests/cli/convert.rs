@@ -330,3 +330,70 @@ fn check_and_convert_word_an_unclosed_block_the_same() {
         check.stdout
     );
 }
+
+/// Issue 12's smaller misleading results: a dry run's JSON says nothing was written, an
+/// absolute path's diff header has one slash, a refusal names where the value is, and a
+/// millisecond epoch gets the words `check` uses.
+#[test]
+fn reports_say_what_was_written_and_where_a_refusal_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = dir.path().join("p.md");
+    std::fs::write(&post, "---\ntitle: T\ndate: 1602377984\n---\nBody\n").unwrap();
+    let dry = run(fmx()
+        .args([
+            "convert",
+            "--no-config",
+            "--to",
+            "toml",
+            "--output-format",
+            "json",
+        ])
+        .arg(&post));
+    let doc: Value = serde_json::from_str(&dry.stdout).unwrap();
+    assert_eq!(doc["dry_run"], true, "{}", dry.stdout);
+    assert_eq!(doc["files"][0]["status"], "converted");
+    let diff = run(fmx()
+        .args(["convert", "--no-config", "--to", "toml"])
+        .arg(&post));
+    let abs = post.to_str().unwrap();
+    assert!(
+        diff.stdout.contains(&format!("--- a{abs}\n")),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains("a//"), "{}", diff.stdout);
+
+    std::fs::write(
+        &post,
+        "---\ntitle: T\ndate: 1602377984000\ntranslator:\n---\nBody\n",
+    )
+    .unwrap();
+    let out =
+        run(fmx()
+            .current_dir(dir.path())
+            .args(["convert", "--no-config", "--to", "toml", "p.md"]));
+    assert_eq!(
+        out.stdout,
+        "p.md: refused: 4:1: `translator`: TOML has no null\n"
+    );
+    let out = run(fmx().current_dir(dir.path()).args([
+        "convert",
+        "--no-config",
+        "--dates",
+        "rfc3339",
+        "--to",
+        "json",
+        "p.md",
+    ]));
+    let words =
+        "1602377984000 looks like milliseconds: as seconds it would be 2020-10-11T00:59:44Z";
+    assert_eq!(out.stdout, format!("p.md: refused: 3:7: `date`: {words}\n"));
+    let check = run(fmx()
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "p.md"]));
+    assert!(
+        check.stdout.contains(&format!("`date` {words}")),
+        "{}",
+        check.stdout
+    );
+}

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use crate::support::{Output, fmx, run, write};
 
-const NO_LIMIT: &str = "[limits]\nmax-depth = 1000000\n";
+/// The deepest `max-depth` a config may give.
+const NO_LIMIT: &str = "[limits]\nmax-depth = 256\n";
 
 fn in_dir(dir: &Path, args: &[&str]) -> Output {
     run(fmx().current_dir(dir).args(args))
@@ -26,7 +27,28 @@ fn deep_posts(dir: &Path, n: usize) {
 }
 
 #[test]
-fn nesting_beyond_the_ceiling_is_a_diagnostic_whatever_max_depth_says() {
+fn a_max_depth_above_the_ceiling_is_a_config_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("fmx.toml"),
+        "required = []\n[limits]\nmax-depth = 1000000\n",
+    );
+    deep_posts(dir.path(), 300);
+    for args in [&["check", "y.md"][..], &["convert", "--to", "json", "y.md"]] {
+        let out = in_dir(dir.path(), args);
+        assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains(
+                "fmx.toml:3:13: `max-depth` = 1000000 is above 256, the deepest nesting fmx converts and compares safely"
+            ),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn nesting_beyond_the_ceiling_is_a_diagnostic_at_the_deepest_max_depth() {
     let dir = tempfile::tempdir().unwrap();
     write(&dir.path().join("fmx.toml"), NO_LIMIT);
     for n in [5_000, 40_000] {
@@ -113,6 +135,8 @@ fn a_huge_negative_exponent_is_refused_without_padding_zeros() {
             &[
                 "convert",
                 "--no-config",
+                "--yaml",
+                "1.2",
                 "--dates",
                 "rfc3339",
                 "--to",
@@ -123,7 +147,7 @@ fn a_huge_negative_exponent_is_refused_without_padding_zeros() {
         assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
         assert!(
             out.stdout.contains(
-                "p.md: refused: `date`: `1.0e-2147483648` has more than nine fraction digits"
+                "p.md: refused: 3:7: `date`: `1.0e-2147483648` has more than nine fraction digits"
             ),
             "{}",
             out.stdout
@@ -254,4 +278,198 @@ fn comments_inside_arrays_travel_or_are_listed() {
     );
     assert_eq!(convert("toml", &["--write"]).code, 0);
     assert_eq!(std::fs::read_to_string(&post).unwrap(), toml);
+}
+
+// ---- the YAML reading: named, or refused -----------------------------------------------------
+
+const JEKYLL: &str = "---\ntitle: T\npublished: no\n---\nBody\n";
+
+#[test]
+fn a_value_yaml_11_and_12_read_apart_is_refused_until_a_reading_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("p.md"), JEKYLL);
+    let out = in_dir(
+        dir.path(),
+        &["convert", "--no-config", "--to", "toml", "p.md"],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stdout,
+        "p.md: refused: 3:12: value `no` is the string \"no\" to fmx (YAML 1.2), but YAML 1.1 \
+         readers (Jekyll, PyYAML) read it as the boolean false; name the reading with \
+         `--yaml 1.1` or `--yaml 1.2` (or `yaml = \"1.1\"` in fmx.toml)\n"
+    );
+    let write_as = |args: &[&str]| {
+        write(&dir.path().join("p.md"), JEKYLL);
+        let mut all = vec!["convert", "--to", "toml", "--write", "p.md"];
+        all.extend_from_slice(args);
+        let out = in_dir(dir.path(), &all);
+        assert_eq!(out.code, 0, "{args:?}: {}{}", out.stdout, out.stderr);
+        std::fs::read_to_string(dir.path().join("p.md")).unwrap()
+    };
+    let jekyll = "+++\ntitle = \"T\"\npublished = false\n+++\nBody\n";
+    let core = "+++\ntitle = \"T\"\npublished = \"no\"\n+++\nBody\n";
+    assert_eq!(write_as(&["--no-config", "--yaml", "1.1"]), jekyll);
+    assert_eq!(write_as(&["--no-config", "--yaml", "1.2"]), core);
+    write(&dir.path().join("fmx.toml"), "yaml = \"1.1\"\n");
+    assert_eq!(write_as(&[]), jekyll);
+    // The command line wins over the config.
+    assert_eq!(write_as(&["--yaml", "1.2"]), core);
+    write(&dir.path().join("fmx.toml"), "yaml = \"1.3\"\n");
+    let out = in_dir(dir.path(), &["convert", "--to", "toml", "p.md"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("fmx.toml:1:8: unknown YAML version `1.3`: expected 1.1 or 1.2"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn ambiguous_value_catches_floats_octals_and_keys_yaml_11_reads_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("p.md"),
+        "---\ntitle: T\na: 1e3\nb: 1.0e3\nc: 1.6e9\nd: -.5\ne: +.5\nf: 0o12\nyes: 1\non: 2\n---\n",
+    );
+    let out = in_dir(
+        dir.path(),
+        &["check", "--no-config", "--require", "title", "p.md"],
+    );
+    let found: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("warning[ambiguous-value]"))
+        .map(|l| l.split(": warning").next().unwrap())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "p.md:3:4",
+            "p.md:4:4",
+            "p.md:5:4",
+            "p.md:6:4",
+            "p.md:7:4",
+            "p.md:8:4",
+            "p.md:9:1",
+            "p.md:10:1"
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("key `yes` is the string \"yes\" to fmx (YAML 1.2), but YAML 1.1 readers (Jekyll, PyYAML) read it as the boolean true"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn fix_writes_the_named_reading_and_without_one_leaves_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = "---\ntitle: T\ndate: 1602377984\npublished: no\nsize: 1e3\n---\nBody\n";
+    let fixed = |args: &[&str]| {
+        write(&dir.path().join("p.md"), post);
+        let mut all = vec![
+            "check",
+            "--no-config",
+            "--require",
+            "title",
+            "--fix",
+            "p.md",
+        ];
+        all.extend_from_slice(args);
+        let out = in_dir(dir.path(), &all);
+        (
+            out,
+            std::fs::read_to_string(dir.path().join("p.md")).unwrap(),
+        )
+    };
+    let (out, text) = fixed(&["--yaml", "1.1"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        text,
+        "---\ntitle: T\ndate: 1602377984\npublished: false\nsize: \"1e3\"\n---\nBody\n"
+    );
+    let (out, text) = fixed(&["--yaml", "1.2"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        text,
+        "---\ntitle: T\ndate: 1602377984\npublished: \"no\"\nsize: 1.0e+3\n---\nBody\n"
+    );
+    let (out, text) = fixed(&[]);
+    assert_eq!(text, post, "no reading named: nothing is rewritten");
+    assert_eq!(
+        out.stdout.matches("warning[ambiguous-value]").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stderr.contains("fixed"), "{}", out.stderr);
+}
+
+#[test]
+fn a_psych_time_keeps_jekylls_reading_under_yaml_11_and_dates_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = "---\ntitle: T\ndate: 2013-06-27 11:00:01 +0000\n---\nBody\n";
+    write(&dir.path().join("p.md"), post);
+    let out = in_dir(
+        dir.path(),
+        &["convert", "--no-config", "--to", "toml", "p.md"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("3:7: value `2013-06-27 11:00:01 +0000` is the string"),
+        "{}",
+        out.stdout
+    );
+    let out = in_dir(
+        dir.path(),
+        &[
+            "convert",
+            "--no-config",
+            "--yaml",
+            "1.1",
+            "--to",
+            "toml",
+            "--write",
+            "p.md",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "p.md: note: `date` psych-time: \"2013-06-27 11:00:01 +0000\" → 2013-06-27T11:00:01+00:00"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("p.md")).unwrap(),
+        "+++\ntitle = \"T\"\ndate = 2013-06-27T11:00:01+00:00\n+++\nBody\n"
+    );
+    for (dates, want) in [
+        ("epoch", "date = 1372330801\n"),
+        ("rfc3339", "date = 2013-06-27T11:00:01+00:00\n"),
+    ] {
+        write(&dir.path().join("p.md"), post);
+        let out = in_dir(
+            dir.path(),
+            &[
+                "convert",
+                "--no-config",
+                "--dates",
+                dates,
+                "--to",
+                "toml",
+                "--write",
+                "p.md",
+            ],
+        );
+        assert_eq!(out.code, 0, "{dates}: {}{}", out.stdout, out.stderr);
+        let text = std::fs::read_to_string(dir.path().join("p.md")).unwrap();
+        assert!(text.contains(want), "{dates}: {text}");
+    }
 }

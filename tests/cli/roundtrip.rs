@@ -17,6 +17,7 @@ fn options(to: Format) -> ConvertOptions {
         dates: DatesMode::Keep,
         date_fields: vec![],
         limits: Limits::default(),
+        yaml: None,
     }
 }
 
