@@ -66,6 +66,9 @@ pub struct CheckArgs {
     /// Require a field, in addition to the config's `required` (repeatable).
     #[arg(long, value_name = "FIELD")]
     pub require: Vec<String>,
+    /// Validate every post against this JSON Schema too (instead of the config's `schema`).
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
     /// How to print the diagnostics.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub output_format: FormatArg,
@@ -240,6 +243,7 @@ impl CheckArgs {
             paths: self.paths.clone(),
             config: self.config.choice(),
             require: self.require.clone(),
+            schema: self.schema.clone(),
             output_format: match self.output_format {
                 FormatArg::Human => OutputFormat::Human,
                 FormatArg::Json => OutputFormat::Json,

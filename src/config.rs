@@ -17,6 +17,7 @@ use toml::Spanned;
 use crate::diagnostic::Severity;
 use crate::formats::Limits;
 use crate::rules::Rule;
+use crate::schema::{JsonSchema, SchemaError};
 
 pub const FILE_NAMES: [&str; 2] = ["fmx.toml", ".fmx.toml"];
 pub const DEFAULT_EXTENSIONS: [&str; 5] = ["md", "markdown", "mdx", "html", "htm"];
@@ -35,6 +36,9 @@ pub enum ConfigError {
         col: u32,
         message: String,
     },
+    /// A `schema = "…"` (or `--schema`) file that cannot be used.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -100,6 +104,8 @@ impl Level {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     required: Option<Vec<String>>,
+    /// A JSON Schema file, relative to the config's folder.
+    schema: Option<String>,
     /// The order of top-level keys for the `key-order` rule.
     key_order: Option<Vec<String>>,
     exclude: Option<Vec<Spanned<String>>>,
@@ -130,6 +136,7 @@ struct RawField {
 struct RawOverride {
     paths: Vec<Spanned<String>>,
     required: Option<Vec<String>>,
+    schema: Option<String>,
     allow_unknown_fields: Option<bool>,
     #[serde(default)]
     fields: IndexMap<String, RawField>,
@@ -164,6 +171,8 @@ pub struct Schema {
     pub key_order: Vec<String>,
     pub allow_unknown_fields: bool,
     pub fields: IndexMap<String, FieldSpec>,
+    /// The JSON Schema (`schema = "…"`) posts are also validated against.
+    pub json_schema: Option<Arc<JsonSchema>>,
     severities: Vec<Option<Severity>>,
 }
 
@@ -197,6 +206,7 @@ impl Schema {
             key_order: Vec::new(),
             allow_unknown_fields: true,
             fields,
+            json_schema: None,
             severities: Rule::ALL.iter().map(|r| r.default_severity()).collect(),
         }
     }
@@ -222,6 +232,7 @@ struct Override {
     required: Option<Vec<String>>,
     allow_unknown_fields: Option<bool>,
     fields: IndexMap<String, FieldSpec>,
+    json_schema: Option<Arc<JsonSchema>>,
     rules: Vec<(Rule, Option<Severity>)>,
 }
 
@@ -296,15 +307,17 @@ impl Config {
         for (name, f) in &raw.fields {
             fields.insert(name.clone(), resolve_field(f, &at)?);
         }
+        let mut schemas = SchemaCache::default();
         let base = Schema {
             required: raw.required.unwrap_or_default(),
             key_order: raw.key_order.unwrap_or_default(),
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(true),
             fields,
+            json_schema: schemas.load(&root, raw.schema.as_deref())?,
             severities,
         };
 
-        let overrides = resolve_overrides(&raw.overrides, &root, &at)?;
+        let overrides = resolve_overrides(&raw.overrides, &root, &mut schemas, &at)?;
         let mut exclude = Vec::new();
         if let Some(patterns) = &raw.exclude {
             PathMatcher::new(&root, patterns).map_err(|(i, e)| at(patterns[i].span(), e))?;
@@ -351,6 +364,19 @@ impl Config {
         }
     }
 
+    /// `--schema PATH`: every file is validated against this JSON Schema, whatever the
+    /// config's `schema` settings say.
+    pub fn use_json_schema(&mut self, path: &Path) -> Result<(), SchemaError> {
+        let schema = Some(Arc::new(JsonSchema::load(path)?));
+        Arc::make_mut(&mut self.base).json_schema = schema.clone();
+        for o in &mut self.overrides {
+            if o.json_schema.is_some() {
+                o.json_schema = schema.clone();
+            }
+        }
+        Ok(())
+    }
+
     /// Whether any file's schema can differ from the base one.
     pub fn has_overrides(&self) -> bool {
         !self.overrides.is_empty()
@@ -385,6 +411,9 @@ impl Config {
             if let Some(a) = o.allow_unknown_fields {
                 s.allow_unknown_fields = a;
             }
+            if let Some(j) = &o.json_schema {
+                s.json_schema = Some(Arc::clone(j));
+            }
             for (k, f) in &o.fields {
                 s.fields.insert(k.clone(), f.clone());
             }
@@ -398,9 +427,34 @@ impl Config {
 
 type At<'a> = dyn Fn(std::ops::Range<usize>, String) -> ConfigError + 'a;
 
+/// Each distinct schema file compiled once per config, however many overrides name it.
+#[derive(Default)]
+struct SchemaCache(std::collections::HashMap<PathBuf, Arc<JsonSchema>>);
+
+impl SchemaCache {
+    /// The schema at `relative` (to the config's folder), compiled on first use.
+    fn load(
+        &mut self,
+        root: &Path,
+        relative: Option<&str>,
+    ) -> Result<Option<Arc<JsonSchema>>, SchemaError> {
+        let Some(relative) = relative else {
+            return Ok(None);
+        };
+        let path = root.join(relative);
+        if let Some(found) = self.0.get(&path) {
+            return Ok(Some(Arc::clone(found)));
+        }
+        let schema = Arc::new(JsonSchema::load(&path)?);
+        self.0.insert(path, Arc::clone(&schema));
+        Ok(Some(schema))
+    }
+}
+
 fn resolve_overrides(
     raw: &[RawOverride],
     root: &Path,
+    schemas: &mut SchemaCache,
     at: &At<'_>,
 ) -> Result<Vec<Override>, ConfigError> {
     let mut overrides = Vec::new();
@@ -415,6 +469,7 @@ fn resolve_overrides(
             required: o.required.clone(),
             allow_unknown_fields: o.allow_unknown_fields,
             fields,
+            json_schema: schemas.load(root, o.schema.as_deref())?,
             rules: resolve_rules(&o.rules, at)?,
         });
     }

@@ -22,6 +22,8 @@ pub struct CheckSettings {
     pub paths: Vec<PathBuf>,
     pub config: ConfigChoice,
     pub require: Vec<String>,
+    /// `--schema PATH`: the JSON Schema every post is validated against.
+    pub schema: Option<PathBuf>,
     pub output_format: OutputFormat,
     pub quiet: bool,
     pub jobs: Option<usize>,
@@ -61,6 +63,11 @@ pub fn run(
     let cwd = std::env::current_dir()?;
     let mut config = load_config(&settings.config, &cwd)?;
     config.require(&settings.require);
+    if let Some(path) = &settings.schema {
+        config
+            .use_json_schema(path)
+            .map_err(crate::config::ConfigError::from)?;
+    }
     let walker = Walker::for_config(&config, &cwd, &settings.exclude)?;
 
     // Files are checked as the walk finds them, in parallel; only findings are kept, so

@@ -5,6 +5,7 @@ mod bom;
 mod delimiter_whitespace;
 mod docs;
 mod key_order;
+mod schema_violation;
 pub use docs::{render, render_list, render_markdown};
 
 use serde::{Serialize, Serializer};
@@ -76,6 +77,7 @@ rules! {
     EmptyField => "empty-field", ERROR, false, ["front-matter", "schema"], "a required field is present but null or empty";
     WrongType => "wrong-type", ERROR, false, ["front-matter", "schema"], "a field's value is not of its configured type";
     UnknownField => "unknown-field", ERROR, false, ["front-matter", "schema"], "a field not in the schema, when `allow-unknown-fields = false`";
+    SchemaViolation => "schema-violation", ERROR, false, ["front-matter", "schema"], "a value the JSON Schema (`schema` in fmx.toml or `--schema`) rejects", unit = schema_violation::UNIT;
     NotOneOf => "not-one-of", ERROR, false, ["front-matter", "schema"], "a value outside the field's `one-of` list";
     InvalidUrl => "invalid-url", ERROR, false, ["front-matter", "schema"], "a `url` field that does not parse as an absolute URL";
     DateNotEpoch => "date-not-epoch", ERROR, true, ["front-matter", "schema", "dates"], "an `epoch` field that is not a number of seconds";

@@ -13,5 +13,6 @@ mod init;
 mod meaning;
 mod readme;
 mod roundtrip;
+mod schema;
 mod support;
 mod terminal;

@@ -1,0 +1,272 @@
+//! JSON Schema, richer field specs, nested fields and `fmx schema`, through the binary: exact
+//! positions in YAML, TOML and JSON posts (also under BOM + CRLF), and every way a schema
+//! file can be unusable.
+
+use std::path::Path;
+
+use tempfile::TempDir;
+
+use crate::support::{Output, fixture, fmx, run, write};
+
+/// `fmx check` in `dir` with its `fmx.toml`: every finding as `file:line:col rule message`.
+fn check_in(dir: &Path, args: &[&str]) -> Output {
+    run(fmx()
+        .current_dir(dir)
+        .args(["check", "--no-progress", "--color", "never"])
+        .args(args))
+}
+
+/// The findings' lines, without help lines and the summary.
+fn findings(out: &Output) -> Vec<String> {
+    out.stdout
+        .lines()
+        .filter(|l| !l.starts_with(' ') && l.contains(": "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A folder with `fmx.toml` (text) and the given files.
+fn site(config: &str, files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("fmx.toml"), config);
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        write(&path, text);
+    }
+    dir
+}
+
+const TAGS_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "title": {"type": "string", "maxLength": 10},
+    "date": {"type": "string", "format": "date-time"},
+    "tags": {"type": "array", "items": {"enum": ["rust", "web"]}},
+    "draft": {"type": "boolean"},
+    "author": {"type": "string"}
+  },
+  "required": ["title", "author"],
+  "additionalProperties": false
+}"#;
+
+const LENIENT: &str = "allow-unknown-fields = true\nschema = \"post.schema.json\"\n";
+
+#[test]
+fn yaml_toml_and_json_violations_at_their_positions() {
+    let dir = site(
+        LENIENT,
+        &[
+            ("post.schema.json", TAGS_SCHEMA),
+            (
+                "a.md",
+                "---\ntitle: A title that is long\ndate: 2020-10-11T00:59:44Z\ntags: [rust, go]\nextra: 1\n---\n",
+            ),
+            (
+                "b.md",
+                "+++\ntitle = \"A title that is long\"\ndate = 2020-10-11T00:59:44Z\ntags = [\"rust\", \"go\"]\nextra = 1\n+++\n",
+            ),
+            (
+                "c.md",
+                "{\n  \"title\": \"A title that is long\",\n  \"date\": \"2020-10-11T00:59:44Z\",\n  \"tags\": [\"rust\", \"go\"],\n  \"extra\": 1\n}\n",
+            ),
+        ],
+    );
+    let out = check_in(dir.path(), &["a.md", "b.md", "c.md"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        findings(&out),
+        [
+            "a.md:1:1: error[schema-violation] required field `author` is missing (required)",
+            "a.md:2:8: error[schema-violation] `title` must be at most 10 characters long, found 20 (maxLength)",
+            "a.md:4:14: error[schema-violation] `tags[1]` must be one of \"rust\", \"web\" (enum)",
+            "a.md:5:1: error[schema-violation] field `extra` is not allowed by the schema (additionalProperties)",
+            "b.md:1:1: error[schema-violation] required field `author` is missing (required)",
+            "b.md:2:9: error[schema-violation] `title` must be at most 10 characters long, found 20 (maxLength)",
+            "b.md:4:17: error[schema-violation] `tags[1]` must be one of \"rust\", \"web\" (enum)",
+            "b.md:5:1: error[schema-violation] field `extra` is not allowed by the schema (additionalProperties)",
+            "c.md:1:1: error[schema-violation] required field `author` is missing (required)",
+            "c.md:2:12: error[schema-violation] `title` must be at most 10 characters long, found 20 (maxLength)",
+            "c.md:4:20: error[schema-violation] `tags[1]` must be one of \"rust\", \"web\" (enum)",
+            "c.md:5:3: error[schema-violation] field `extra` is not allowed by the schema (additionalProperties)",
+        ]
+    );
+}
+
+#[test]
+fn positions_hold_under_bom_and_crlf() {
+    let dir = site(
+        LENIENT,
+        &[
+            ("post.schema.json", TAGS_SCHEMA),
+            (
+                "a.md",
+                "\u{feff}---\r\ntitle: Hi\r\nauthor: me\r\ntags: [rust, go]\r\ndraft: no\r\n---\r\nBody\r\n",
+            ),
+            (
+                "b.md",
+                "\u{feff}+++\r\ntitle = \"Hi\"\r\nauthor = \"me\"\r\ntags = [\"go\"]\r\n+++\r\n",
+            ),
+        ],
+    );
+    let out = check_in(dir.path(), &["a.md", "b.md"]);
+    assert_eq!(
+        findings(&out),
+        [
+            "a.md:4:14: error[schema-violation] `tags[1]` must be one of \"rust\", \"web\" (enum)",
+            "a.md:5:8: error[schema-violation] `draft` must be a boolean, found string \"no\" (type)",
+            "a.md:5:8: warning[ambiguous-value] `no` is the string \"no\" here, but YAML 1.1 readers (Jekyll, PyYAML) read it as the boolean false",
+            "b.md:4:9: error[schema-violation] `tags[0]` must be one of \"rust\", \"web\" (enum)",
+        ]
+    );
+}
+
+#[test]
+fn a_post_the_schema_accepts_is_clean_and_dates_are_rfc3339_strings() {
+    // A TOML date-time and a YAML timestamp are validated as the strings JSON would hold.
+    let dir = site(
+        LENIENT,
+        &[
+            ("post.schema.json", TAGS_SCHEMA),
+            (
+                "a.md",
+                "---\ntitle: Hi\nauthor: me\ndate: 2020-10-11T00:59:44Z\ntags: [web]\n---\n",
+            ),
+            (
+                "b.md",
+                "+++\ntitle = \"Hi\"\nauthor = \"me\"\ndate = 2020-10-11T00:59:44+02:00\n+++\n",
+            ),
+        ],
+    );
+    let out = check_in(dir.path(), &["a.md", "b.md"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn astro_generated_schemas_map_to_their_collections() {
+    let astro = std::fs::read_to_string(fixture("schemas/astro-blog.schema.json")).unwrap();
+    let dir = site(
+        "[[overrides]]\npaths = [\"src/content/blog/**\"]\nschema = \".astro/collections/blog.schema.json\"\n",
+        &[
+            (".astro/collections/blog.schema.json", &astro),
+            (
+                "src/content/blog/first.md",
+                "---\ntitle: First\ndescription: Hello\npubDate: 2024-01-05\nauthor:\n  name: Ann\n  url: not a url\n---\n",
+            ),
+            (
+                "src/content/blog/second.md",
+                "---\ntitle: Second\ndescription: Hi\npubDate: 1704412800\ntags: [a, b]\n---\n",
+            ),
+            ("src/content/notes/n.md", "---\nanything: 1\n---\n"),
+        ],
+    );
+    // From a folder below the config: the schema path is relative to the config's folder.
+    let out = check_in(&dir.path().join("src"), &["content"]);
+    assert_eq!(
+        findings(&out),
+        [
+            "content/blog/first.md:7:8: error[schema-violation] `author.url` must be a valid uri, found string \"not a url\" (format)"
+        ],
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_schema_flag_replaces_the_configs_schema() {
+    let dir = site(
+        LENIENT,
+        &[
+            ("post.schema.json", TAGS_SCHEMA),
+            (
+                "other.json",
+                r#"{"properties": {"title": {"const": "Hi"}}}"#,
+            ),
+            ("a.md", "---\ntitle: Hello\n---\n"),
+        ],
+    );
+    let out = check_in(dir.path(), &["--schema", "other.json", "a.md"]);
+    assert_eq!(
+        findings(&out),
+        ["a.md:2:8: error[schema-violation] `title` must be \"Hi\" (const)"]
+    );
+    let out = run(fmx()
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--no-progress"])
+        .args(["--schema", "other.json", "a.md"]));
+    assert!(
+        out.stdout.contains("a.md:2:8: error[schema-violation]"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_broken_schema_stops_the_run_with_its_path_and_reason() {
+    let cases = [
+        (
+            "missing.json",
+            None,
+            "missing.json: cannot read the schema: ",
+        ),
+        (
+            "truncated.json",
+            Some("{\n  \"type\": "),
+            "truncated.json:2:10: the schema is not JSON: ",
+        ),
+        (
+            "invalid.json",
+            Some("{\"type\": 5}"),
+            "invalid.json: not a valid JSON Schema: ",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let dir = site(
+            &format!("schema = \"{name}\"\n"),
+            &[("a.md", "---\ntitle: x\n---\n")],
+        );
+        if let Some(text) = text {
+            write(&dir.path().join(name), text);
+        }
+        let out = check_in(dir.path(), &["a.md"]);
+        assert_eq!(out.code, 2, "{name}: {}", out.stdout);
+        assert!(out.stderr.contains(expected), "{name}: {}", out.stderr);
+        // The flag names the file as given.
+        let out = check_in(dir.path(), &["--no-config", "--schema", name, "a.md"]);
+        assert_eq!(out.code, 2, "{name}: {}", out.stdout);
+        assert!(
+            out.stderr.starts_with(&format!("error: {expected}")),
+            "{name}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn overrides_naming_one_schema_share_it_and_later_ones_win() {
+    let dir = site(
+        "schema = \"base.json\"\n\
+         [[overrides]]\npaths = [\"a/**\"]\nschema = \"strict.json\"\n\
+         [[overrides]]\npaths = [\"b/**\"]\nschema = \"strict.json\"\n",
+        &[
+            ("base.json", r#"{"required": ["title"]}"#),
+            ("strict.json", r#"{"required": ["title", "summary"]}"#),
+            ("a/x.md", "---\ntitle: x\n---\n"),
+            ("b/x.md", "---\ntitle: x\n---\n"),
+            ("c/x.md", "---\nname: x\n---\n"),
+        ],
+    );
+    let out = check_in(dir.path(), &["."]);
+    let found: Vec<String> = findings(&out)
+        .into_iter()
+        .filter(|l| l.contains("schema-violation"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "a/x.md:1:1: error[schema-violation] required field `summary` is missing (required)",
+            "b/x.md:1:1: error[schema-violation] required field `summary` is missing (required)",
+            "c/x.md:1:1: error[schema-violation] required field `title` is missing (required)",
+        ]
+    );
+}
