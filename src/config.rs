@@ -16,6 +16,7 @@ use toml::Spanned;
 
 use crate::diagnostic::Severity;
 use crate::formats::Limits;
+use crate::keypath::{KeyPath, KeyPathError, Segment};
 use crate::rules::Rule;
 use crate::schema::{JsonSchema, SchemaError};
 
@@ -39,6 +40,8 @@ pub enum ConfigError {
     /// A `schema = "…"` (or `--schema`) file that cannot be used.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    #[error("--require `{text}` is not a field path: {source}")]
+    Require { text: String, source: KeyPathError },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -103,7 +106,7 @@ impl Level {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
-    required: Option<Vec<String>>,
+    required: Option<Vec<Spanned<String>>>,
     /// A JSON Schema file, relative to the config's folder.
     schema: Option<String>,
     /// The order of top-level keys for the `key-order` rule.
@@ -112,7 +115,7 @@ struct RawConfig {
     allow_unknown_fields: Option<bool>,
     extensions: Option<Vec<String>>,
     #[serde(default)]
-    fields: IndexMap<String, RawField>,
+    fields: IndexMap<Spanned<String>, RawField>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
     #[serde(default)]
@@ -135,11 +138,11 @@ struct RawField {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawOverride {
     paths: Vec<Spanned<String>>,
-    required: Option<Vec<String>>,
+    required: Option<Vec<Spanned<String>>>,
     schema: Option<String>,
     allow_unknown_fields: Option<bool>,
     #[serde(default)]
-    fields: IndexMap<String, RawField>,
+    fields: IndexMap<Spanned<String>, RawField>,
     #[serde(default)]
     rules: IndexMap<Spanned<String>, Level>,
 }
@@ -155,6 +158,8 @@ struct RawLimits {
 /// What one field must be.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldSpec {
+    /// Where the field is: a top-level key, or a path into nested tables.
+    pub path: KeyPath,
     pub ty: Option<FieldType>,
     pub min_length: Option<usize>,
     pub one_of: Option<Vec<toml::Value>>,
@@ -166,10 +171,11 @@ pub struct FieldSpec {
 /// The schema and rule levels one file is checked against.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
-    pub required: Vec<String>,
+    pub required: Vec<KeyPath>,
     /// Top-level keys in the order the `key-order` rule wants (empty: no order).
     pub key_order: Vec<String>,
     pub allow_unknown_fields: bool,
+    /// By name: a top-level key as it is, a nested field as its path's display.
     pub fields: IndexMap<String, FieldSpec>,
     /// The JSON Schema (`schema = "…"`) posts are also validated against.
     pub json_schema: Option<Arc<JsonSchema>>,
@@ -187,8 +193,9 @@ impl Schema {
 
     /// Fields whose values are dates (`epoch` or `datetime`).
     pub fn date_fields(&self) -> impl Iterator<Item = (&str, FieldType)> {
-        self.fields
-            .iter()
+        // Only top-level keys: the date conversions work on the top-level table.
+        (self.fields.iter())
+            .filter(|(_, f)| f.path.segments().len() == 1)
             .filter_map(|(k, f)| f.ty.filter(|t| t.is_date()).map(|t| (k.as_str(), t)))
     }
 
@@ -197,12 +204,13 @@ impl Schema {
         fields.insert(
             "date".to_string(),
             FieldSpec {
+                path: KeyPath::key("date"),
                 ty: Some(FieldType::Epoch),
                 ..FieldSpec::default()
             },
         );
         Schema {
-            required: vec!["title".into(), "date".into()],
+            required: vec![KeyPath::key("title"), KeyPath::key("date")],
             key_order: Vec::new(),
             allow_unknown_fields: true,
             fields,
@@ -229,7 +237,7 @@ pub struct Config {
 #[derive(Debug)]
 struct Override {
     globs: PathMatcher,
-    required: Option<Vec<String>>,
+    required: Option<Vec<KeyPath>>,
     allow_unknown_fields: Option<bool>,
     fields: IndexMap<String, FieldSpec>,
     json_schema: Option<Arc<JsonSchema>>,
@@ -303,13 +311,10 @@ impl Config {
         for (rule, level) in resolve_rules(&raw.rules, &at)? {
             severities[rule as usize] = level;
         }
-        let mut fields = IndexMap::new();
-        for (name, f) in &raw.fields {
-            fields.insert(name.clone(), resolve_field(f, &at)?);
-        }
+        let fields = resolve_fields(&raw.fields, &at)?;
         let mut schemas = SchemaCache::default();
         let base = Schema {
-            required: raw.required.unwrap_or_default(),
+            required: resolve_required(raw.required.as_deref(), &at)?.unwrap_or_default(),
             key_order: raw.key_order.unwrap_or_default(),
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(true),
             fields,
@@ -342,26 +347,36 @@ impl Config {
         })
     }
 
-    /// Adds `--require` fields to every schema.
-    pub fn require(&mut self, fields: &[String]) {
-        if fields.is_empty() {
-            return;
+    /// Adds `--require` fields (key paths, as in `fmx.toml`) to every schema.
+    pub fn require(&mut self, texts: &[String]) -> Result<(), ConfigError> {
+        if texts.is_empty() {
+            return Ok(());
         }
+        let fields = texts
+            .iter()
+            .map(|t| {
+                KeyPath::parse_field(t).map_err(|source| ConfigError::Require {
+                    text: t.clone(),
+                    source,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let base = Arc::make_mut(&mut self.base);
-        for f in fields {
+        for f in &fields {
             if !base.required.contains(f) {
                 base.required.push(f.clone());
             }
         }
         for o in &mut self.overrides {
             if let Some(req) = &mut o.required {
-                for f in fields {
+                for f in &fields {
                     if !req.contains(f) {
                         req.push(f.clone());
                     }
                 }
             }
         }
+        Ok(())
     }
 
     /// `--schema PATH`: every file is validated against this JSON Schema, whatever the
@@ -460,15 +475,11 @@ fn resolve_overrides(
     let mut overrides = Vec::new();
     for o in raw {
         let globs = PathMatcher::new(root, &o.paths).map_err(|(i, e)| at(o.paths[i].span(), e))?;
-        let mut fields = IndexMap::new();
-        for (name, f) in &o.fields {
-            fields.insert(name.clone(), resolve_field(f, at)?);
-        }
         overrides.push(Override {
             globs,
-            required: o.required.clone(),
+            required: resolve_required(o.required.as_deref(), at)?,
+            fields: resolve_fields(&o.fields, at)?,
             allow_unknown_fields: o.allow_unknown_fields,
-            fields,
             json_schema: schemas.load(root, o.schema.as_deref())?,
             rules: resolve_rules(&o.rules, at)?,
         });
@@ -497,6 +508,57 @@ fn resolve_rules(
         .collect()
 }
 
+/// A field name or `required` entry as a key path, an error at its place in the config.
+fn field_path(text: &Spanned<String>, at: &At<'_>) -> Result<KeyPath, ConfigError> {
+    KeyPath::parse_field(text.get_ref()).map_err(|e| {
+        at(
+            text.span(),
+            format!("`{}` is not a field path: {e}", text.get_ref()),
+        )
+    })
+}
+
+/// The name a field is listed under: a single key as it is, a nested path as displayed.
+pub fn field_name(path: &KeyPath) -> String {
+    match path.segments() {
+        [Segment::Key(key)] => key.clone(),
+        _ => path.to_string(),
+    }
+}
+
+fn resolve_required(
+    raw: Option<&[Spanned<String>]>,
+    at: &At<'_>,
+) -> Result<Option<Vec<KeyPath>>, ConfigError> {
+    raw.map(|list| list.iter().map(|t| field_path(t, at)).collect())
+        .transpose()
+}
+
+fn resolve_fields(
+    raw: &IndexMap<Spanned<String>, RawField>,
+    at: &At<'_>,
+) -> Result<IndexMap<String, FieldSpec>, ConfigError> {
+    let mut fields: IndexMap<String, FieldSpec> = IndexMap::new();
+    for (text, f) in raw {
+        let path = field_path(text, at)?;
+        let name = field_name(&path);
+        // A top-level key `"a.b"` and the nested `a.b` would share a name.
+        if fields.get(&name).is_some_and(|other| other.path != path) {
+            return Err(at(
+                text.span(),
+                format!(
+                    "`{}` names two different fields: quote the key that holds a dot",
+                    text.get_ref()
+                ),
+            ));
+        }
+        let mut spec = resolve_field(f, at)?;
+        spec.path = path;
+        fields.insert(name, spec);
+    }
+    Ok(fields)
+}
+
 fn resolve_field(raw: &RawField, at: &At<'_>) -> Result<FieldSpec, ConfigError> {
     let bound = |b: &Option<Spanned<String>>| -> Result<Option<i64>, ConfigError> {
         b.as_ref()
@@ -514,6 +576,7 @@ fn resolve_field(raw: &RawField, at: &At<'_>) -> Result<FieldSpec, ConfigError> 
             .transpose()
     };
     Ok(FieldSpec {
+        path: KeyPath::root(),
         ty: raw.ty,
         min_length: raw.min_length,
         one_of: raw.one_of.clone(),
@@ -648,7 +711,7 @@ delimiter-whitespace = "warn"
             Some(Severity::Warning)
         );
         let drafts = c.schema_for(Path::new("drafts/a.md"));
-        assert_eq!(drafts.required, vec!["title".to_string()]);
+        assert_eq!(drafts.required, vec![KeyPath::key("title")]);
         let posts = c.schema_for(Path::new("posts/a.md"));
         assert_eq!(posts.required.len(), 5);
     }
@@ -684,9 +747,10 @@ required = ["b"]
 "#,
         )
         .unwrap();
-        assert_eq!(c.schema_for(Path::new("x/y.md")).required, vec!["a"]);
-        assert_eq!(c.schema_for(Path::new("news/y.md")).required, vec!["b"]);
-        assert_eq!(c.schema_for(Path::new("x/y.html")).required, vec!["title"]);
+        let required = |p: &str| c.schema_for(Path::new(p)).required.clone();
+        assert_eq!(required("x/y.md"), [KeyPath::key("a")]);
+        assert_eq!(required("news/y.md"), [KeyPath::key("b")]);
+        assert_eq!(required("x/y.html"), [KeyPath::key("title")]);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The schema rules: required fields, types, allowed values, URLs and dates.
 
-use crate::config::{FieldSpec, FieldType, Schema};
+use std::collections::HashSet;
+
+use crate::config::{FieldSpec, FieldType, Schema, field_name};
 use crate::diagnostic::Diagnostic;
 use crate::epoch;
+use crate::keypath::{KeyPath, Segment};
 use crate::load::describe;
 use crate::rules::Rule;
 use crate::value::{DateTimeKind, Node, Pos, Table, Value};
@@ -13,27 +16,54 @@ pub const DEFAULT_LATEST: i64 = 4_102_444_800;
 
 /// Checks the top-level table against `schema`. `open` is where a missing key is reported.
 pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mut Vec<Diagnostic>) {
-    for name in &schema.required {
-        match table.get(name) {
+    for path in &schema.required {
+        let name = field_name(path);
+        match path.resolve(table) {
             None => out.push(Diagnostic::new(
                 Rule::MissingField,
                 open,
                 format!("required field `{name}` is missing"),
             )),
-            Some(entry) if is_empty(&entry.node.value) => out.push(Diagnostic::new(
+            Some(found) if is_empty(&found.node.value) => out.push(Diagnostic::new(
                 Rule::EmptyField,
-                entry.node.pos,
+                found.node.pos,
                 format!(
                     "required field `{name}` is empty ({})",
-                    describe(&entry.node.value)
+                    describe(&found.node.value)
                 ),
             )),
             Some(_) => {}
         }
     }
+    if !schema.allow_unknown_fields {
+        unknown_fields(table, schema, out);
+    }
+    for (name, spec) in &schema.fields {
+        let Some(found) = spec.path.resolve(table) else {
+            continue;
+        };
+        let required = schema.required.contains(&spec.path);
+        // An optional field left null (`image:`) is treated as absent; a required one was
+        // reported as empty above.
+        if matches!(found.node.value, Value::Null) || (required && is_empty(&found.node.value)) {
+            continue;
+        }
+        check_field(name, found.node, spec, now, out);
+    }
+}
+
+/// Top-level keys that no field or required path starts with.
+fn unknown_fields(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
+    let first = |p: &KeyPath| match p.segments().first() {
+        Some(Segment::Key(k)) => Some(k.clone()),
+        _ => None,
+    };
+    let known: HashSet<String> = (schema.fields.values().map(|f| &f.path))
+        .chain(&schema.required)
+        .filter_map(first)
+        .collect();
     for (key, entry) in table.iter() {
-        let spec = schema.field(key);
-        if spec.is_none() && !schema.allow_unknown_fields && !schema.required.contains(key) {
+        if !known.contains(key) {
             out.push(
                 Diagnostic::new(
                     Rule::UnknownField,
@@ -43,14 +73,6 @@ pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mu
                 .with_help("add it under [fields] in fmx.toml, or set allow-unknown-fields = true"),
             );
         }
-        let Some(spec) = spec else { continue };
-        let required = schema.required.contains(key);
-        // An optional field left null (`image:`) is treated as absent; a required one was
-        // reported as empty above.
-        if matches!(entry.node.value, Value::Null) || (required && is_empty(&entry.node.value)) {
-            continue;
-        }
-        check_field(key, &entry.node, spec, now, out);
     }
 }
 

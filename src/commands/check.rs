@@ -62,7 +62,7 @@ pub fn run(
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
     let mut config = load_config(&settings.config, &cwd)?;
-    config.require(&settings.require);
+    config.require(&settings.require)?;
     if let Some(path) = &settings.schema {
         config
             .use_json_schema(path)

@@ -11,6 +11,7 @@ use super::{CommandError, ExitStatus};
 use crate::check::{fields::is_absolute_url, read_front};
 use crate::config::{self, Config};
 use crate::epoch;
+use crate::keypath::KeyPath;
 use crate::load::Post;
 use crate::value::{DateTimeKind, Value};
 use crate::walk::{Input, Walker};
@@ -201,7 +202,11 @@ fn render(p: &Proposal) -> String {
         "# fmx.toml inferred by `fmx init --infer` from {} posts.\n# Review it: it states what the archive does, not what it should do.\n\n",
         p.total
     );
-    let required: Vec<String> = p.required.iter().map(|k| toml_string(k)).collect();
+    let required: Vec<String> = p
+        .required
+        .iter()
+        .map(|k| toml_string(&field_text(k)))
+        .collect();
     text.push_str(&format!("required = [{}]\n", required.join(", ")));
     text.push_str("allow-unknown-fields = true\n");
     if !p.optional.is_empty() {
@@ -219,11 +224,11 @@ fn render(p: &Proposal) -> String {
         match ty {
             Some(ty) => text.push_str(&format!(
                 "\n[fields.{}]\ntype = \"{ty}\"  # seen: {seen}\n",
-                toml_key(key)
+                toml_key(&field_text(key))
             )),
             None => text.push_str(&format!(
                 "\n# [fields.{}]: no single type fits; seen: {seen}\n",
-                toml_key(key)
+                toml_key(&field_text(key))
             )),
         }
     }
@@ -245,17 +250,18 @@ fn verify(text: &str, p: &Proposal) -> Result<(), CommandError> {
     let required: Option<Vec<&str>> = table["required"]
         .as_array()
         .and_then(|a| a.iter().map(|v| v.as_str()).collect());
-    if required != Some(p.required.iter().map(String::as_str).collect()) {
+    let names: Vec<String> = p.required.iter().map(|k| field_text(k)).collect();
+    if required != Some(names.iter().map(String::as_str).collect()) {
         return Err(broken("required"));
     }
     let typed = p
         .fields
         .iter()
-        .filter_map(|(k, ty, _)| Some((k.as_str(), (*ty)?)));
+        .filter_map(|(k, ty, _)| Some((field_text(k), (*ty)?)));
     let fields = table.get("fields").and_then(|f| f.as_table());
     let read = fields.into_iter().flatten().map(|(k, spec)| {
         (
-            k.as_str(),
+            k.clone(),
             spec.get("type").and_then(|t| t.as_str()).unwrap_or(""),
         )
     });
@@ -263,6 +269,16 @@ fn verify(text: &str, p: &Proposal) -> Result<(), CommandError> {
         return Err(broken("fields"));
     }
     Ok(())
+}
+
+/// A top-level key as `fmx.toml` names a field: as it is when it reads as that one key,
+/// else quoted as a key path (`"a.b"` is the key `a.b`, not `b` inside `a`).
+fn field_text(key: &str) -> String {
+    let single = KeyPath::key(key);
+    match KeyPath::parse_field(key) {
+        Ok(path) if path == single => key.to_string(),
+        _ => single.to_string(),
+    }
 }
 
 /// `n of total posts (share)`, where the share never rounds a partial count to 0% or 100%.

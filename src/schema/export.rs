@@ -11,6 +11,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::check::fields::{DEFAULT_EARLIEST, DEFAULT_LATEST};
 use crate::config::{FieldSpec, FieldType, Schema};
+use crate::keypath::{KeyPath, Segment};
 
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -29,32 +30,98 @@ Schema); a YAML local date-time versus a string of the same text (JSON sees both
 
 /// The JSON Schema for `schema`.
 pub fn export(schema: &Schema) -> Json {
-    let mut properties = Map::new();
-    for (name, spec) in &schema.fields {
-        let required = schema.required.contains(name);
-        properties.insert(name.clone(), field(spec, required));
+    let mut root = Tree::default();
+    for spec in schema.fields.values() {
+        root.at(&spec.path).spec = Some(spec);
     }
-    for name in &schema.required {
-        if !properties.contains_key(name) {
-            properties.insert(name.clone(), not_empty());
-        }
+    for path in &schema.required {
+        root.at(path).required = true;
+        root.mark_required(path.segments());
     }
     let mut out = Map::new();
     out.insert("$schema".into(), DRAFT_2020_12.into());
     out.insert("$comment".into(), GAPS.into());
     out.insert("type".into(), "object".into());
-    out.insert("properties".into(), Json::Object(properties));
-    if !schema.required.is_empty() {
-        out.insert("required".into(), json!(schema.required));
-    }
+    root.members(&mut out);
     if !schema.allow_unknown_fields {
         out.insert("additionalProperties".into(), false.into());
     }
     Json::Object(out)
 }
 
-/// One field: its checks, then null allowed when optional or non-empty demanded when required.
-fn field(spec: &FieldSpec, required: bool) -> Json {
+/// The fields as a tree of keys: a nested field (`params.author`) is a property of the
+/// object schema of its parent key.
+#[derive(Default)]
+struct Tree<'s> {
+    spec: Option<&'s FieldSpec>,
+    /// The path ends here and is required.
+    required: bool,
+    /// Children whose name a required path goes through, in order.
+    required_children: Vec<String>,
+    children: indexmap::IndexMap<String, Tree<'s>>,
+}
+
+impl<'s> Tree<'s> {
+    fn at(&mut self, path: &KeyPath) -> &mut Tree<'s> {
+        path.segments().iter().fold(self, |node, segment| {
+            let key = match segment {
+                Segment::Key(k) => k.clone(),
+                Segment::Index(i) => i.to_string(),
+            };
+            node.children.entry(key).or_default()
+        })
+    }
+
+    /// Lists each step of a required path in its parent's `required`.
+    fn mark_required(&mut self, segments: &[Segment]) {
+        let Some((Segment::Key(first), rest)) = segments.split_first() else {
+            return;
+        };
+        if !self.required_children.contains(first) {
+            self.required_children.push(first.clone());
+        }
+        if let Some(child) = self.children.get_mut(first) {
+            child.mark_required(rest);
+        }
+    }
+
+    /// `properties` and `required` of this node's children into `out`.
+    fn members(&self, out: &mut Map<String, Json>) {
+        if self.children.is_empty() {
+            return;
+        }
+        let properties: Map<String, Json> = (self.children.iter())
+            .map(|(k, child)| (k.clone(), child.render()))
+            .collect();
+        out.insert("properties".into(), Json::Object(properties));
+        if !self.required_children.is_empty() {
+            out.insert("required".into(), json!(self.required_children));
+        }
+    }
+
+    fn render(&self) -> Json {
+        let mut nested = Map::new();
+        self.members(&mut nested);
+        // A required path through this key needs it to be a table (fmx reports the nested
+        // key missing otherwise); else `properties` ignores a value that is not one, as
+        // fmx ignores a nested field it cannot reach.
+        if !self.required_children.is_empty() {
+            nested.insert("type".into(), "object".into());
+        }
+        let nested = (!nested.is_empty()).then_some(Json::Object(nested));
+        match (self.spec, nested) {
+            (Some(spec), nested) => field(spec, self.required, nested),
+            (None, Some(nested)) if self.required => json!({"allOf": [not_empty(), nested]}),
+            (None, Some(nested)) => nested,
+            // A required key with no [fields] entry: it must only be non-empty.
+            (None, None) => not_empty(),
+        }
+    }
+}
+
+/// One field: its checks (and its nested fields), then null allowed when optional or
+/// non-empty demanded when required.
+fn field(spec: &FieldSpec, required: bool, nested: Option<Json>) -> Json {
     let mut checks = Map::new();
     if let Some(ty) = spec.ty {
         type_keywords(ty, spec, &mut checks);
@@ -68,7 +135,10 @@ fn field(spec: &FieldSpec, required: bool) -> Json {
         let values: Vec<Json> = allowed.iter().map(toml_to_json).collect();
         checks.insert("enum".into(), Json::Array(values));
     }
-    let checks = Json::Object(checks);
+    let checks = match nested {
+        Some(nested) => json!({"allOf": [Json::Object(checks), nested]}),
+        None => Json::Object(checks),
+    };
     if required {
         json!({"allOf": [not_empty(), checks]})
     } else {
@@ -221,6 +291,38 @@ one-of = ["news", 3]
             ("title: Hi\ndate: 1\ncategory: sport\n", false),
             ("title: Hi\ndate: 1\nother: 1\n", false),
             ("title: Hi\n", false),
+        ];
+        for (text, expected) in posts {
+            let parsed = parse(Format::Yaml, text, 2, &Limits::default()).unwrap();
+            let table = parsed.root.value.as_table().unwrap();
+            let mut fmx = Vec::new();
+            crate::check::fields::check_table(table, &schema, Pos::new(1, 1), i64::MAX, &mut fmx);
+            assert_eq!(fmx.is_empty(), expected, "fmx on {text:?}: {fmx:?}");
+            assert_eq!(exported.is_valid(table), expected, "export on {text:?}");
+        }
+    }
+
+    /// Nested fields are properties of their parent's object schema, and agree with fmx.
+    #[test]
+    fn nested_fields_export_as_nested_properties() {
+        let config = "required = [\"params.author\"]\n[fields.\"params.author\"]\ntype = \"string\"\n[fields.\"meta.rank\"]\ntype = \"integer\"\n";
+        let schema = Config::parse(config, Path::new("fmx.toml"), PathBuf::from("."))
+            .unwrap()
+            .base;
+        let out = export(&schema);
+        assert_eq!(out["required"], json!(["params"]));
+        assert_eq!(out["properties"]["params"]["required"], json!(["author"]));
+        let exported = JsonSchema::from_text(Path::new("x.json"), &out.to_string()).unwrap();
+        let posts = [
+            ("params: {author: Ann}\n", true),
+            ("params: {author: 3}\n", false),
+            ("params: {author: \"\"}\n", false),
+            ("params: {}\n", false),
+            ("params: x\n", false),
+            ("other: 1\n", false),
+            ("params: {author: A}\nmeta: {rank: x}\n", false),
+            ("params: {author: A}\nmeta: 3\n", true),
+            ("params: {author: A}\nmeta: {rank: 2}\n", true),
         ];
         for (text, expected) in posts {
             let parsed = parse(Format::Yaml, text, 2, &Limits::default()).unwrap();

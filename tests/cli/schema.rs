@@ -270,3 +270,86 @@ fn overrides_naming_one_schema_share_it_and_later_ones_win() {
         ]
     );
 }
+
+const NESTED: &str = r#"required = ["title", "params.author"]
+allow-unknown-fields = false
+[fields."params.author"]
+type = "string"
+[fields.'params."a.b"']
+type = "integer"
+[fields.title]
+"#;
+
+#[test]
+fn nested_fields_are_checked_and_required_by_path() {
+    let dir = site(
+        NESTED,
+        &[
+            (
+                "a.md",
+                "---\ntitle: Hi\nparams:\n  author: 3\n  a.b: x\nextra: 1\n---\n",
+            ),
+            (
+                "b.md",
+                "+++\ntitle = \"Hi\"\n[params]\nauthor = \"\"\n\"a.b\" = 2\n+++\n",
+            ),
+            (
+                "c.md",
+                "{\n  \"title\": \"Hi\",\n  \"params\": {\"name\": \"x\", \"a.b\": 1.5}\n}\n",
+            ),
+            (
+                "d.md",
+                "\u{feff}---\r\ntitle: Hi\r\nparams:\r\n  author: Ann\r\n---\r\n",
+            ),
+        ],
+    );
+    let out = check_in(dir.path(), &["."]);
+    assert_eq!(
+        findings(&out),
+        [
+            "a.md:4:11: error[wrong-type] `params.author` must be a string, found integer 3",
+            "a.md:5:8: error[wrong-type] `params.\"a.b\"` must be an integer, found string \"x\"",
+            "a.md:6:1: error[unknown-field] field `extra` is not in the schema",
+            "b.md:4:10: error[empty-field] required field `params.author` is empty (string \"\")",
+            "c.md:1:1: error[missing-field] required field `params.author` is missing",
+            "c.md:3:34: error[wrong-type] `params.\"a.b\"` must be an integer, found float 1.5",
+        ]
+    );
+}
+
+#[test]
+fn a_bad_field_path_is_a_config_error_at_its_place() {
+    for (config, expected) in [
+        (
+            "[fields.\"a..b\"]\n",
+            "fmx.toml:1:9: `a..b` is not a field path: column 3: empty key",
+        ),
+        (
+            "required = [\"x\", \"a[1]\"]\n",
+            "fmx.toml:1:18: `a[1]` is not a field path: column 2: an array index is not allowed here",
+        ),
+        (
+            "[fields.'\"a.b\"']\n[fields.\"a.b\"]\n",
+            "fmx.toml:2:9: `a.b` names two different fields",
+        ),
+    ] {
+        let dir = site(config, &[("a.md", "---\ntitle: x\n---\n")]);
+        let out = check_in(dir.path(), &["a.md"]);
+        assert_eq!(out.code, 2, "{config}");
+        assert!(out.stderr.contains(expected), "{config}: {}", out.stderr);
+    }
+    let dir = site("", &[("a.md", "---\ntitle: x\n---\n")]);
+    let out = check_in(dir.path(), &["--require", "p.", "a.md"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("--require `p.` is not a field path: column 3"),
+        "{}",
+        out.stderr
+    );
+    let out = check_in(dir.path(), &["--require", "p.q", "a.md"]);
+    assert_eq!(
+        findings(&out),
+        ["a.md:1:1: error[missing-field] required field `p.q` is missing"]
+    );
+}
