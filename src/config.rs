@@ -129,9 +129,26 @@ struct RawField {
     #[serde(rename = "type")]
     ty: Option<FieldType>,
     min_length: Option<usize>,
+    max_length: Option<usize>,
     one_of: Option<Vec<toml::Value>>,
+    pattern: Option<Spanned<String>>,
     earliest: Option<Spanned<String>>,
     latest: Option<Spanned<String>>,
+    items: Option<RawItems>,
+    min_items: Option<usize>,
+    max_items: Option<usize>,
+    #[serde(default)]
+    unique_items: bool,
+}
+
+/// What each item of an array field must be.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawItems {
+    #[serde(rename = "type")]
+    ty: Option<FieldType>,
+    one_of: Option<Vec<toml::Value>>,
+    pattern: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,11 +178,30 @@ pub struct FieldSpec {
     /// Where the field is: a top-level key, or a path into nested tables.
     pub path: KeyPath,
     pub ty: Option<FieldType>,
+    /// Characters of a string, items of an array.
     pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
     pub one_of: Option<Vec<toml::Value>>,
+    /// A regex a string value must match somewhere (anchor it with `^…$` for all of it).
+    pub pattern: Option<Pattern>,
     /// Bounds as epoch seconds.
     pub earliest: Option<i64>,
     pub latest: Option<i64>,
+    /// What each item of an array must be (its type, one-of and pattern).
+    pub items: Option<Box<FieldSpec>>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
+}
+
+/// A field's `pattern`, compiled once when the config is read.
+#[derive(Clone, Debug)]
+pub struct Pattern(pub regex::Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
 }
 
 /// The schema and rule levels one file is checked against.
@@ -575,14 +611,52 @@ fn resolve_field(raw: &RawField, at: &At<'_>) -> Result<FieldSpec, ConfigError> 
             })
             .transpose()
     };
+    let items = raw
+        .items
+        .as_ref()
+        .map(|i| -> Result<Box<FieldSpec>, ConfigError> {
+            Ok(Box::new(FieldSpec {
+                ty: i.ty,
+                one_of: i.one_of.clone(),
+                pattern: pattern(i.pattern.as_ref(), at)?,
+                ..FieldSpec::default()
+            }))
+        })
+        .transpose()?;
     Ok(FieldSpec {
         path: KeyPath::root(),
         ty: raw.ty,
         min_length: raw.min_length,
+        max_length: raw.max_length,
         one_of: raw.one_of.clone(),
+        pattern: pattern(raw.pattern.as_ref(), at)?,
         earliest: bound(&raw.earliest)?,
         latest: bound(&raw.latest)?,
+        items,
+        min_items: raw.min_items,
+        max_items: raw.max_items,
+        unique_items: raw.unique_items,
     })
+}
+
+/// A `pattern`, compiled here so a bad one is a config error at its line.
+fn pattern(raw: Option<&Spanned<String>>, at: &At<'_>) -> Result<Option<Pattern>, ConfigError> {
+    raw.map(|p| {
+        regex::Regex::new(p.get_ref()).map(Pattern).map_err(|e| {
+            let reason = e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            at(
+                p.span(),
+                format!("`{}` is not a valid pattern: {reason}", p.get_ref()),
+            )
+        })
+    })
+    .transpose()
 }
 
 /// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time → epoch seconds.

@@ -88,20 +88,6 @@ fn check_field(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
         ));
         return;
     }
-    if let Some(min) = spec.min_length {
-        let len = match value {
-            Value::String(s) => Some(s.chars().count()),
-            Value::Array(a) => Some(a.len()),
-            _ => None,
-        };
-        if let Some(len) = len.filter(|&l| l < min) {
-            out.push(Diagnostic::new(
-                Rule::EmptyField,
-                node.pos,
-                format!("`{key}` is shorter than its min-length {min} (length {len})"),
-            ));
-        }
-    }
     if let Some(allowed) = &spec.one_of
         && !allowed.iter().any(|a| same_as_toml(value, a))
     {
@@ -116,6 +102,47 @@ fn check_field(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
             ),
         ));
     }
+    if let (Some(items), Value::Array(array)) = (&spec.items, value) {
+        for (i, item) in array.iter().enumerate() {
+            check_field(&format!("{key}[{i}]"), item, items, now, out);
+        }
+    }
+}
+
+/// The fields of a post that the value rules (`wrong-length`, `pattern-mismatch`,
+/// `not-unique`) judge, by name: present, not null, not a required field left empty (that
+/// is `empty-field`), and of the configured type (else `wrong-type` said so).
+pub fn judged<'a>(
+    table: &'a Table,
+    schema: &'a Schema,
+) -> impl Iterator<Item = (&'a str, &'a Node, &'a FieldSpec)> {
+    schema.fields.iter().filter_map(|(name, spec)| {
+        let node = spec.path.resolve(table)?.node;
+        let required = schema.required.contains(&spec.path);
+        let skip = matches!(node.value, Value::Null) || (required && is_empty(&node.value));
+        (!skip && fits(node, spec)).then_some((name.as_str(), node, spec))
+    })
+}
+
+/// The items of an array field that are of the `items` type, with their names (`tags[2]`).
+pub fn judged_items<'a>(
+    name: &'a str,
+    node: &'a Node,
+    items: &'a FieldSpec,
+) -> impl Iterator<Item = (String, &'a Node)> {
+    let array = match &node.value {
+        Value::Array(a) => a.as_slice(),
+        _ => &[],
+    };
+    (array.iter().enumerate())
+        .filter(|(_, item)| fits(item, items))
+        .map(move |(i, item)| (format!("{name}[{i}]"), item))
+}
+
+/// Whether a value is of its spec's type (any value when the spec names none).
+fn fits(node: &Node, spec: &FieldSpec) -> bool {
+    spec.ty
+        .is_none_or(|ty| check_type("", node, ty, spec, i64::MAX, &mut Vec::new()))
 }
 
 /// Whether the value is of the configured type; the date and URL types report their own

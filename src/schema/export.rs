@@ -122,19 +122,7 @@ impl<'s> Tree<'s> {
 /// One field: its checks (and its nested fields), then null allowed when optional or
 /// non-empty demanded when required.
 fn field(spec: &FieldSpec, required: bool, nested: Option<Json>) -> Json {
-    let mut checks = Map::new();
-    if let Some(ty) = spec.ty {
-        type_keywords(ty, spec, &mut checks);
-    }
-    if let Some(min) = spec.min_length {
-        // fmx's min-length counts characters of a string and items of an array.
-        checks.insert("minLength".into(), min.into());
-        checks.insert("minItems".into(), min.into());
-    }
-    if let Some(allowed) = &spec.one_of {
-        let values: Vec<Json> = allowed.iter().map(toml_to_json).collect();
-        checks.insert("enum".into(), Json::Array(values));
-    }
+    let checks = value_keywords(spec);
     let checks = match nested {
         Some(nested) => json!({"allOf": [Json::Object(checks), nested]}),
         None => Json::Object(checks),
@@ -144,6 +132,53 @@ fn field(spec: &FieldSpec, required: bool, nested: Option<Json>) -> Json {
     } else {
         json!({"anyOf": [{"type": "null"}, checks]})
     }
+}
+
+/// The keywords for what one value (a field's, or an array item's) must be.
+fn value_keywords(spec: &FieldSpec) -> Map<String, Json> {
+    let mut checks = Map::new();
+    if let Some(ty) = spec.ty {
+        type_keywords(ty, spec, &mut checks);
+    }
+    // fmx's min-length and max-length count characters of a string and items of an array.
+    if let Some(min) = spec.min_length {
+        checks.insert("minLength".into(), min.into());
+        checks.insert("minItems".into(), min.into());
+    }
+    if let Some(max) = spec.max_length {
+        checks.insert("maxLength".into(), max.into());
+        checks.insert("maxItems".into(), max.into());
+    }
+    if let Some(allowed) = &spec.one_of {
+        let values: Vec<Json> = allowed.iter().map(toml_to_json).collect();
+        checks.insert("enum".into(), Json::Array(values));
+    }
+    if let Some(pattern) = &spec.pattern {
+        // A `url` field already holds the URL pattern: the field's own goes beside it.
+        let own = json!({"pattern": pattern.0.as_str()});
+        match checks.contains_key("pattern") {
+            true => checks.insert("allOf".into(), json!([own])),
+            false => checks.insert("pattern".into(), own["pattern"].clone()),
+        };
+    }
+    if let Some(items) = &spec.items {
+        checks.insert("items".into(), Json::Object(value_keywords(items)));
+    }
+    // minItems and maxItems say nothing about a value that is not an array, as in fmx.
+    if let Some(min) = spec.min_items {
+        checks.insert(
+            "minItems".into(),
+            min.max(spec.min_length.unwrap_or(0)).into(),
+        );
+    }
+    if let Some(max) = spec.max_items {
+        let max = spec.max_length.map_or(max, |l| l.min(max));
+        checks.insert("maxItems".into(), max.into());
+    }
+    if spec.unique_items {
+        checks.insert("uniqueItems".into(), true.into());
+    }
+    checks
 }
 
 fn type_keywords(ty: FieldType, spec: &FieldSpec, out: &mut Map<String, Json>) {

@@ -353,3 +353,74 @@ fn a_bad_field_path_is_a_config_error_at_its_place() {
         ["a.md:1:1: error[missing-field] required field `p.q` is missing"]
     );
 }
+
+const RICHER: &str = r#"[fields.title]
+type = "string"
+max-length = 10
+min-length = 3
+[fields.tags]
+items = { type = "string", one-of = ["rust", "web", "Web", "go"], pattern = "^[a-z]+$" }
+unique-items = true
+max-items = 3
+[fields.slug]
+pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+"#;
+
+#[test]
+fn lengths_patterns_and_items_each_at_their_value() {
+    let dir = site(
+        RICHER,
+        &[
+            (
+                "a.md",
+                "---\ntitle: A title that is far too long\ntags: [rust, Web, 3, rust, zz]\nslug: Hello World\n---\n",
+            ),
+            (
+                "b.md",
+                "\u{feff}+++\r\ntitle = \"ab\"\r\ntags = [\"go\", \"go\"]\r\nslug = \"ok-slug\"\r\n+++\r\n",
+            ),
+            (
+                "c.md",
+                "{\n  \"title\": \"ab\",\n  \"tags\": [\"go\", \"Go\"]\n}\n",
+            ),
+            (
+                "d.md",
+                "---\ntitle: Fine\ntags: [rust, web]\nslug: a-b-c\n---\n",
+            ),
+        ],
+    );
+    let out = check_in(dir.path(), &["."]);
+    assert_eq!(
+        findings(&out),
+        [
+            "a.md:2:8: error[wrong-length] `title` is longer than its max-length 10 (length 28)",
+            "a.md:3:7: error[wrong-length] `tags` has 5 items, more than its max-items 3",
+            "a.md:3:14: error[pattern-mismatch] `tags[1]` does not match the pattern `^[a-z]+$`, found string \"Web\"",
+            "a.md:3:19: error[wrong-type] `tags[2]` must be a string, found integer 3",
+            "a.md:3:22: error[not-unique] `tags[3]` repeats `tags[0]` (string \"rust\") at 3:8",
+            "a.md:3:28: error[not-one-of] `tags[4]` must be one of \"rust\", \"web\", \"Web\", \"go\", found string \"zz\"",
+            "a.md:4:7: error[pattern-mismatch] `slug` does not match the pattern `^[a-z0-9]+(-[a-z0-9]+)*$`, found string \"Hello World\"",
+            "b.md:2:9: error[wrong-length] `title` is shorter than its min-length 3 (length 2)",
+            "b.md:3:15: error[not-unique] `tags[1]` repeats `tags[0]` (string \"go\") at 3:9",
+            "c.md:2:12: error[wrong-length] `title` is shorter than its min-length 3 (length 2)",
+            "c.md:3:18: error[pattern-mismatch] `tags[1]` does not match the pattern `^[a-z]+$`, found string \"Go\"",
+            "c.md:3:18: error[not-one-of] `tags[1]` must be one of \"rust\", \"web\", \"Web\", \"go\", found string \"Go\"",
+        ]
+    );
+}
+
+#[test]
+fn a_bad_pattern_is_a_config_error_at_its_line() {
+    let dir = site(
+        "[fields.x]\npattern = \"a(\"\n",
+        &[("a.md", "---\ntitle: x\n---\n")],
+    );
+    let out = check_in(dir.path(), &["a.md"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("fmx.toml:2:11: `a(` is not a valid pattern: error: unclosed group"),
+        "{}",
+        out.stderr
+    );
+}
