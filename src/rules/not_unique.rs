@@ -28,7 +28,7 @@ tags: [rust, web, rust]
 
 $ fmx check post.md
 post.md:2:19: error[not-unique] `tags[2]` repeats `tags[0]` (string "rust") at 2:8"#,
-        fix: r#"Remove the repeated item by hand; `fmx check --fix` does not."#,
+        fix: r#"Remove the repeated item by hand: there is no automatic fix."#,
     },
     check,
 };

@@ -36,8 +36,8 @@ tags: [rust, Web]
 $ fmx check post.md
 post.md:2:7: error[pattern-mismatch] `slug` does not match the pattern `^[a-z0-9]+(-[a-z0-9]+)*$`, found string "Hello World"
 post.md:3:14: error[pattern-mismatch] `tags[1]` does not match the pattern `^[a-z]+$`, found string "Web""#,
-        fix: r#"Change the value to the expected shape by hand; `fmx check --fix` does
-not."#,
+        fix: r#"Change the value to the expected shape by hand: there is no automatic
+fix."#,
     },
     check,
 };

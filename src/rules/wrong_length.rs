@@ -33,7 +33,7 @@ tags: []
 $ fmx check post.md
 post.md:2:8: error[wrong-length] `title` is longer than its max-length 10 (length 28)
 post.md:3:7: error[wrong-length] `tags` has 0 items, fewer than its min-items 1"#,
-        fix: r#"Shorten or lengthen the value by hand; `fmx check --fix` does not."#,
+        fix: r#"Shorten or lengthen the value by hand: there is no automatic fix."#,
     },
     check,
 };

@@ -264,7 +264,6 @@ mod tests {
     use crate::document::Format;
     use crate::formats::{Limits, parse};
     use crate::schema::JsonSchema;
-    use crate::value::Pos;
 
     const CONFIG: &str = r#"required = ["title", "date"]
 allow-unknown-fields = false
@@ -277,6 +276,13 @@ min-length = 1
 [fields.category]
 one-of = ["news", 3]
 "#;
+
+    /// What `fmx check` reports for a YAML block, every rule included.
+    fn fmx_findings(text: &str, schema: &Schema) -> Vec<crate::diagnostic::Diagnostic> {
+        let bytes = format!("---\n{text}---\n").into_bytes();
+        let split = crate::document::split(&bytes, true, 1 << 20);
+        crate::check::check_bytes(&bytes, &split, schema, &Limits::default(), i64::MAX)
+    }
 
     fn schema() -> std::sync::Arc<Schema> {
         Config::parse(CONFIG, Path::new("fmx.toml"), PathBuf::from("."))
@@ -328,11 +334,10 @@ one-of = ["news", 3]
             ("title: Hi\n", false),
         ];
         for (text, expected) in posts {
+            let fmx = fmx_findings(text, &schema);
+            assert!(fmx.is_empty() == expected, "fmx on {text:?}: {fmx:?}");
             let parsed = parse(Format::Yaml, text, 2, &Limits::default()).unwrap();
             let table = parsed.root.value.as_table().unwrap();
-            let mut fmx = Vec::new();
-            crate::check::fields::check_table(table, &schema, Pos::new(1, 1), i64::MAX, &mut fmx);
-            assert_eq!(fmx.is_empty(), expected, "fmx on {text:?}: {fmx:?}");
             assert_eq!(exported.is_valid(table), expected, "export on {text:?}");
         }
     }
@@ -360,11 +365,10 @@ one-of = ["news", 3]
             ("params: {author: A}\nmeta: {rank: 2}\n", true),
         ];
         for (text, expected) in posts {
+            let fmx = fmx_findings(text, &schema);
+            assert!(fmx.is_empty() == expected, "fmx on {text:?}: {fmx:?}");
             let parsed = parse(Format::Yaml, text, 2, &Limits::default()).unwrap();
             let table = parsed.root.value.as_table().unwrap();
-            let mut fmx = Vec::new();
-            crate::check::fields::check_table(table, &schema, Pos::new(1, 1), i64::MAX, &mut fmx);
-            assert_eq!(fmx.is_empty(), expected, "fmx on {text:?}: {fmx:?}");
             assert_eq!(exported.is_valid(table), expected, "export on {text:?}");
         }
     }
