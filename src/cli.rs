@@ -49,6 +49,8 @@ pub enum Command {
     },
     /// Print the man page (roff): `fmx man > fmx.1; man -l fmx.1`.
     Man,
+    /// Print the JSON Schema (2020-12) equivalent to the fmx.toml schema for a post or folder.
+    Schema(SchemaArgs),
     /// List the rules, or print one rule's documentation.
     Explain {
         /// A rule name, e.g. `date-not-epoch`.
@@ -172,6 +174,24 @@ impl ConvertArgs {
             exclude: self.common.exclude.clone(),
             progress: !self.common.no_progress,
             fsync: !self.no_fsync,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The post or folder whose schema to print (overrides applied); default: the base one.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+impl SchemaArgs {
+    pub fn settings(&self) -> fmx::commands::schema::SchemaSettings {
+        fmx::commands::schema::SchemaSettings {
+            path: self.path.clone(),
+            config: self.config.choice(),
         }
     }
 }

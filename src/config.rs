@@ -139,6 +139,8 @@ struct RawField {
     max_items: Option<usize>,
     #[serde(default)]
     unique_items: bool,
+    #[serde(default)]
+    unique: bool,
 }
 
 /// What each item of an array field must be.
@@ -192,6 +194,8 @@ pub struct FieldSpec {
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
     pub unique_items: bool,
+    /// No two posts the config covers may share a value (an array's every item counts).
+    pub unique: bool,
 }
 
 /// A field's `pattern`, compiled once when the config is read.
@@ -636,6 +640,7 @@ fn resolve_field(raw: &RawField, at: &At<'_>) -> Result<FieldSpec, ConfigError> 
         min_items: raw.min_items,
         max_items: raw.max_items,
         unique_items: raw.unique_items,
+        unique: raw.unique,
     })
 }
 

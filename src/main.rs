@@ -75,6 +75,9 @@ fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout().lock())?;
             Ok(ExitStatus::Success)
         }
+        Command::Schema(args) => {
+            commands::schema::run(&args.settings(), &mut std::io::stdout().lock())
+        }
         Command::Explain { rule } => {
             let mut out = AutoStream::auto(std::io::stdout().lock());
             commands::explain::run(rule.as_deref(), &mut out)

@@ -40,7 +40,14 @@ pub fn export(schema: &Schema) -> Json {
     }
     let mut out = Map::new();
     out.insert("$schema".into(), DRAFT_2020_12.into());
-    out.insert("$comment".into(), GAPS.into());
+    let comment = match &schema.json_schema {
+        Some(j) => format!(
+            "{GAPS} Posts are also validated against {} (schema = in fmx.toml), not included here.",
+            j.path().display()
+        ),
+        None => GAPS.to_string(),
+    };
+    out.insert("$comment".into(), comment.into());
     out.insert("type".into(), "object".into());
     root.members(&mut out);
     if !schema.allow_unknown_fields {
@@ -177,6 +184,12 @@ fn value_keywords(spec: &FieldSpec) -> Map<String, Json> {
     }
     if spec.unique_items {
         checks.insert("uniqueItems".into(), true.into());
+    }
+    if spec.unique {
+        checks.insert(
+            "$comment".into(),
+            "unique = true: no two posts may share a value (not-unique); JSON Schema judges one document".into(),
+        );
     }
     checks
 }

@@ -424,3 +424,67 @@ fn a_bad_pattern_is_a_config_error_at_its_line() {
         out.stderr
     );
 }
+
+/// `fmx schema` exports a JSON Schema that accepts exactly the posts `fmx check` accepts
+/// under the config (outside its `$comment` gaps), for the base and for an override.
+#[test]
+fn the_exported_schema_judges_posts_as_check_does() {
+    let config = format!(
+        "required = [\"title\", \"params.author\"]\nallow-unknown-fields = false\n{RICHER}\
+         [fields.\"params.author\"]\ntype = \"string\"\n[fields.date]\ntype = \"epoch\"\n\
+         [[overrides]]\npaths = [\"drafts/**\"]\nrequired = [\"title\"]\n"
+    );
+    let posts = [
+        "---\ntitle: Fine\nparams: {author: Ann}\ntags: [rust, web]\nslug: a-b\n---\n",
+        "---\ntitle: Fine\nparams: {author: Ann}\ndate: 1602377984\n---\n",
+        "---\ntitle: Fine\nparams: {author: Ann}\ndate: 1602377984000\n---\n",
+        "---\ntitle: A title that is far too long\nparams: {author: Ann}\n---\n",
+        "---\ntitle: Fine\nparams: {author: \"\"}\n---\n",
+        "---\ntitle: Fine\nparams: {}\n---\n",
+        "---\ntitle: Fine\n---\n",
+        "+++\ntitle = \"Fine\"\n[params]\nauthor = \"Ann\"\n+++\n",
+        "+++\ntitle = \"Fine\"\ntags = [\"go\", \"go\"]\n[params]\nauthor = \"A\"\n+++\n",
+        "{\"title\": \"Fine\", \"params\": {\"author\": \"A\"}, \"tags\": [\"Web\"]}\n",
+        "{\"title\": \"Fine\", \"params\": {\"author\": \"A\"}, \"slug\": \"No Slug\"}\n",
+        "{\"title\": \"Fine\", \"params\": {\"author\": \"A\"}, \"other\": 1}\n",
+    ];
+    let mut files: Vec<(String, &str)> = Vec::new();
+    for (i, post) in posts.iter().enumerate() {
+        files.push((format!("posts/{i}.md"), post));
+        files.push((format!("drafts/{i}.md"), post));
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    let dir = site(&config, &files);
+    write(&dir.path().join("empty.toml"), "");
+    let mut accepted = [0, 0];
+    for (k, folder) in ["posts", "drafts"].iter().enumerate() {
+        let out = run(fmx()
+            .current_dir(dir.path())
+            .args(["schema", &format!("{folder}/0.md")]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let exported = dir.path().join(format!("{folder}.schema.json"));
+        write(&exported, &out.stdout);
+        for i in 0..posts.len() {
+            let post = format!("{folder}/{i}.md");
+            let by_config = check_in(dir.path(), &[&post]).code;
+            let by_schema = check_in(
+                dir.path(),
+                &[
+                    "--config",
+                    "empty.toml",
+                    "--schema",
+                    exported.to_str().unwrap(),
+                    &post,
+                ],
+            );
+            assert_eq!(by_config, by_schema.code, "{post}: {}", by_schema.stdout);
+            accepted[k] += usize::from(by_config == 0);
+        }
+    }
+    // Both verdicts occur, and the override (no `params.author` required) accepts more.
+    assert!(
+        accepted[0] >= 2 && accepted[0] < posts.len(),
+        "{accepted:?}"
+    );
+    assert!(accepted[1] > accepted[0], "{accepted:?}");
+}
