@@ -432,6 +432,12 @@ impl Config {
         Ok(())
     }
 
+    /// Whether the base or any override has a `unique = true` field.
+    pub fn has_unique_fields(&self) -> bool {
+        let unique = |fields: &IndexMap<String, FieldSpec>| fields.values().any(|f| f.unique);
+        unique(&self.base.fields) || self.overrides.iter().any(|o| unique(&o.fields))
+    }
+
     /// Whether any file's schema can differ from the base one.
     pub fn has_overrides(&self) -> bool {
         !self.overrides.is_empty()

@@ -5,7 +5,7 @@ mod bom;
 mod delimiter_whitespace;
 mod docs;
 mod key_order;
-mod not_unique;
+pub mod not_unique;
 mod pattern_mismatch;
 mod schema_violation;
 mod wrong_length;

@@ -488,3 +488,72 @@ fn the_exported_schema_judges_posts_as_check_does() {
     );
     assert!(accepted[1] > accepted[0], "{accepted:?}");
 }
+
+const UNIQUE: &str = "[fields.slug]\nunique = true\n[fields.aliases]\nunique = true\n[fields.\"params.id\"]\nunique = true\n";
+
+/// A run on one new post (as pre-commit makes) catches a collision with an untouched one.
+#[test]
+fn unique_values_collide_across_the_archive_even_for_one_named_file() {
+    let dir = site(
+        UNIQUE,
+        &[
+            (
+                "old/a.md",
+                "---\ntitle: a\nslug: hello\naliases: [/a, /b]\nparams: {id: 7}\n---\n",
+            ),
+            (
+                "old/b.md",
+                "\u{feff}+++\r\ntitle = \"b\"\r\nslug = \"other\"\r\naliases = [\"/c\", \"/b\"]\r\n+++\r\n",
+            ),
+            (
+                "old/c.md",
+                "{\n  \"slug\": \"third\",\n  \"params\": {\"id\": 7}\n}\n",
+            ),
+            ("posts/new.md", "---\ntitle: new\nslug: hello\n---\n"),
+        ],
+    );
+    let out = check_in(dir.path(), &["posts/new.md"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        findings(&out),
+        [
+            "posts/new.md:3:7: error[not-unique] `slug` \"hello\" is not unique: old/a.md:3:7 has it too"
+        ]
+    );
+    let out = check_in(dir.path(), &["."]);
+    assert_eq!(
+        findings(&out),
+        [
+            "old/b.md:4:18: error[not-unique] `aliases` \"/b\" is not unique: old/a.md:4:15 has it too",
+            "old/c.md:3:20: error[not-unique] `params.id` \"7\" is not unique: old/a.md:5:14 has it too",
+            "posts/new.md:3:7: error[not-unique] `slug` \"hello\" is not unique: old/a.md:3:7 has it too",
+        ]
+    );
+    // Turned off, nothing is gathered into a finding.
+    write(
+        &dir.path().join("fmx.toml"),
+        &format!("{UNIQUE}[rules]\nnot-unique = \"off\"\n"),
+    );
+    assert_eq!(check_in(dir.path(), &["."]).code, 0);
+}
+
+#[test]
+fn unique_applies_only_where_the_override_sets_it() {
+    let dir = site(
+        "[[overrides]]\npaths = [\"blog/**\"]\n[overrides.fields.slug]\nunique = true\n",
+        &[
+            ("blog/a.md", "---\nslug: x\n---\n"),
+            ("blog/b.md", "---\nslug: x\n---\n"),
+            ("docs/a.md", "---\nslug: x\n---\n"),
+            ("docs/b.md", "---\nslug: x\n---\n"),
+        ],
+    );
+    let out = check_in(dir.path(), &["docs", "blog"]);
+    assert_eq!(
+        findings(&out),
+        ["blog/b.md:2:7: error[not-unique] `slug` \"x\" is not unique: blog/a.md:2:7 has it too"],
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+}
