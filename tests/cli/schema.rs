@@ -557,3 +557,56 @@ fn unique_applies_only_where_the_override_sets_it() {
         out.stderr
     );
 }
+
+/// `init --infer` proposes `unique = true` (with the count) for a key whose values are all
+/// distinct across many posts, not for a shared one; the inferred config's export accepts
+/// the posts it was inferred from, as `fmx check` does.
+#[test]
+fn init_infer_proposes_unique_and_its_export_accepts_the_posts() {
+    let posts: Vec<(String, String)> = (0..25)
+        .map(|i| {
+            (
+                format!("posts/{i}.md"),
+                format!("---\ntitle: Post {i}\nslug: post-{i}\nsection: news\n---\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = posts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let dir = site("", &files);
+    std::fs::remove_file(dir.path().join("fmx.toml")).unwrap();
+    let out = run(fmx()
+        .current_dir(dir.path())
+        .args(["init", "--infer", "posts"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let config = std::fs::read_to_string(dir.path().join("fmx.toml")).unwrap();
+    let distinct = "unique = true  # all 25 values distinct: no two posts share one\n";
+    assert!(
+        config.contains(&format!(
+            "[fields.slug]\ntype = \"string\"  # seen: string 25\n{distinct}"
+        )),
+        "{config}"
+    );
+    assert_eq!(
+        config.matches("unique = true").count(),
+        2,
+        "title and slug: {config}"
+    );
+    assert_eq!(check_in(dir.path(), &["posts"]).code, 0);
+    let out = run(fmx().current_dir(dir.path()).arg("schema"));
+    write(&dir.path().join("inferred.json"), &out.stdout);
+    write(&dir.path().join("empty.toml"), "");
+    let out = check_in(
+        dir.path(),
+        &[
+            "--config",
+            "empty.toml",
+            "--schema",
+            "inferred.json",
+            "posts",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
