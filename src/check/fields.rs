@@ -52,6 +52,21 @@ pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mu
     }
 }
 
+/// Every [fields] rule on a table, the value rules that are units of their own included:
+/// what a post's fields alone make of it (for tools that judge tables, not files).
+pub fn check_values(
+    table: &Table,
+    schema: &Schema,
+    open: Pos,
+    now: i64,
+    out: &mut Vec<Diagnostic>,
+) {
+    check_table(table, schema, open, now, out);
+    crate::rules::wrong_length::check_table(table, schema, out);
+    crate::rules::pattern_mismatch::check_table(table, schema, out);
+    crate::rules::not_unique::check_table(table, schema, out);
+}
+
 /// Top-level keys that no field or required path starts with.
 fn unknown_fields(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
     let first = |p: &KeyPath| match p.segments().first() {

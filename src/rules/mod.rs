@@ -6,9 +6,9 @@ mod delimiter_whitespace;
 mod docs;
 mod key_order;
 pub mod not_unique;
-mod pattern_mismatch;
+pub mod pattern_mismatch;
 mod schema_violation;
-mod wrong_length;
+pub mod wrong_length;
 pub use docs::{render, render_list, render_markdown};
 
 use serde::{Serialize, Serializer};

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 
 use crate::check::fields::judged;
 use crate::check::read_front;
-use crate::config::Config;
+use crate::config::{Config, Schema};
 use crate::diagnostic::Diagnostic;
 use crate::load::Post;
 use crate::schema::json::node_to_json;
-use crate::value::{Pos, Value};
+use crate::value::{Pos, Table, Value};
 use crate::walk::{Input, WalkError, Walker};
 
 use super::{Context, Rule, RuleDoc, Unit};
@@ -42,10 +42,14 @@ post.md:2:19: error[not-unique] `tags[2]` repeats `tags[0]` (string "rust") at 2
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(post) = cx.post else {
-        return;
-    };
-    for (name, node, spec) in judged(&post.table, cx.schema) {
+    if let Some(post) = cx.post {
+        check_table(&post.table, cx.schema, out);
+    }
+}
+
+/// The check on a post's table (also run by `check::fields::check_values`).
+pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
+    for (name, node, spec) in judged(table, schema) {
         let (true, Value::Array(items)) = (spec.unique_items, &node.value) else {
             continue;
         };

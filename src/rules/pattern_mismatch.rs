@@ -4,9 +4,10 @@
 
 use crate::check::fields::{judged, judged_items};
 use crate::config::Pattern;
+use crate::config::Schema;
 use crate::diagnostic::Diagnostic;
 use crate::load::describe;
-use crate::value::{Node, Value};
+use crate::value::{Node, Table, Value};
 
 use super::{Context, Rule, RuleDoc, Unit};
 
@@ -43,10 +44,14 @@ fix."#,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(post) = cx.post else {
-        return;
-    };
-    for (name, node, spec) in judged(&post.table, cx.schema) {
+    if let Some(post) = cx.post {
+        check_table(&post.table, cx.schema, out);
+    }
+}
+
+/// The check on a post's table (also run by `check::fields::check_values`).
+pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
+    for (name, node, spec) in judged(table, schema) {
         if let Some(pattern) = &spec.pattern {
             mismatch(name, node, pattern, out);
         }

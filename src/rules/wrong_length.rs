@@ -2,8 +2,9 @@
 //! array outside its `min-items`/`max-items`. Its page and its check in one unit.
 
 use crate::check::fields::judged;
+use crate::config::Schema;
 use crate::diagnostic::Diagnostic;
-use crate::value::Value;
+use crate::value::{Table, Value};
 
 use super::{Context, Rule, RuleDoc, Unit};
 
@@ -39,10 +40,14 @@ post.md:3:7: error[wrong-length] `tags` has 0 items, fewer than its min-items 1"
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(post) = cx.post else {
-        return;
-    };
-    for (name, node, spec) in judged(&post.table, cx.schema) {
+    if let Some(post) = cx.post {
+        check_table(&post.table, cx.schema, out);
+    }
+}
+
+/// The check on a post's table (also run by `check::fields::check_values`).
+pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
+    for (name, node, spec) in judged(table, schema) {
         let len = match &node.value {
             Value::String(s) => s.chars().count(),
             Value::Array(a) => a.len(),
