@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use crate::check::fields::judged;
 use crate::check::read_front;
 use crate::config::{Config, Schema};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Related};
 use crate::load::Post;
 use crate::schema::json::node_to_json;
 use crate::value::{Pos, Table, Value};
@@ -145,6 +145,14 @@ impl Archive {
                 ),
             )
             .with_help("`unique = true` in fmx.toml: each post needs its own value");
+            let d = Diagnostic {
+                related: Some(Related {
+                    path: shown.display().to_string(),
+                    line: pos.line,
+                    column: pos.col,
+                }),
+                ..d
+            };
             repeats.entry(s.file).or_default().push(d);
         }
         Archive { repeats }

@@ -520,6 +520,15 @@ fn unique_values_collide_across_the_archive_even_for_one_named_file() {
             "posts/new.md:3:7: error[not-unique] `slug` \"hello\" is not unique: old/a.md:3:7 has it too"
         ]
     );
+    // SARIF names the first post as a related location.
+    let out = check_in(dir.path(), &["--output-format", "sarif", "posts/new.md"]);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let related = &log["runs"][0]["results"][0]["relatedLocations"][0]["physicalLocation"];
+    assert!(
+        related["artifactLocation"]["uri"].as_str().unwrap().ends_with("old/a.md"),
+        "{related}"
+    );
+    assert_eq!(related["region"], serde_json::json!({"startLine": 3, "startColumn": 7}));
     let out = check_in(dir.path(), &["."]);
     assert_eq!(
         findings(&out),
