@@ -291,6 +291,17 @@ type = "integer"
 [fields.category]
 one-of = ["news", "sport", 3]
 """,
+    "richer": """[fields.title]
+type = "string"
+max-length = 5
+pattern = "^[A-Za-z]+$"
+[fields.tags]
+items = { type = "string", pattern = "^[ab]$" }
+max-items = 2
+unique-items = true
+[fields.category]
+one-of = ["news", "sport", 3]
+""",
     "bounded-epoch": """required = ["date", "tags"]
 [fields.date]
 type = "epoch"

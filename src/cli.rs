@@ -52,6 +52,8 @@ pub enum Command {
     Man,
     /// Run the language server (LSP 3.17 on stdin/stdout) for editors.
     Server,
+    /// Print the JSON Schema (2020-12) equivalent to the fmx.toml schema for a post or folder.
+    Schema(SchemaArgs),
     /// List the rules, or print one rule's documentation.
     Explain {
         /// A rule name, e.g. `date-not-epoch`.
@@ -69,6 +71,9 @@ pub struct CheckArgs {
     /// Require a field, in addition to the config's `required` (repeatable).
     #[arg(long, value_name = "FIELD")]
     pub require: Vec<String>,
+    /// Validate every post against this JSON Schema too (instead of the config's `schema`).
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
     /// How to print the diagnostics.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub output_format: FormatArg,
@@ -189,6 +194,24 @@ fn parse_yaml_version(s: &str) -> Result<YamlVersion, String> {
 }
 
 #[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The post or folder whose schema to print (overrides applied); default: the base one.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+impl SchemaArgs {
+    pub fn settings(&self) -> fmx::commands::schema::SchemaSettings {
+        fmx::commands::schema::SchemaSettings {
+            path: self.path.clone(),
+            config: self.config.choice(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct ConfigArgs {
     /// Use this config file instead of looking for fmx.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
@@ -255,6 +278,7 @@ impl CheckArgs {
             paths: self.paths.clone(),
             config: self.config.choice(),
             require: self.require.clone(),
+            schema: self.schema.clone(),
             output_format: match self.output_format {
                 FormatArg::Human => OutputFormat::Human,
                 FormatArg::Json => OutputFormat::Json,

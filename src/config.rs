@@ -17,7 +17,9 @@ use toml::Spanned;
 use crate::diagnostic::Severity;
 use crate::formats::Limits;
 use crate::formats::yaml::YamlVersion;
+use crate::keypath::{KeyPath, KeyPathError, Segment};
 use crate::rules::Rule;
+use crate::schema::{JsonSchema, SchemaError};
 
 pub const FILE_NAMES: [&str; 2] = ["fmx.toml", ".fmx.toml"];
 pub const DEFAULT_EXTENSIONS: [&str; 5] = ["md", "markdown", "mdx", "html", "htm"];
@@ -36,6 +38,11 @@ pub enum ConfigError {
         col: u32,
         message: String,
     },
+    /// A `schema = "…"` (or `--schema`) file that cannot be used.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    #[error("--require `{text}` is not a field path: {source}")]
+    Require { text: String, source: KeyPathError },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -100,14 +107,16 @@ impl Level {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
-    required: Option<Vec<String>>,
+    required: Option<Vec<Spanned<String>>>,
+    /// A JSON Schema file, relative to the config's folder.
+    schema: Option<String>,
     /// The order of top-level keys for the `key-order` rule.
     key_order: Option<Vec<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     allow_unknown_fields: Option<bool>,
     extensions: Option<Vec<String>>,
     #[serde(default)]
-    fields: IndexMap<String, RawField>,
+    fields: IndexMap<Spanned<String>, RawField>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
     #[serde(default)]
@@ -123,19 +132,39 @@ struct RawField {
     #[serde(rename = "type")]
     ty: Option<FieldType>,
     min_length: Option<usize>,
+    max_length: Option<usize>,
     one_of: Option<Vec<toml::Value>>,
+    pattern: Option<Spanned<String>>,
     earliest: Option<Spanned<String>>,
     latest: Option<Spanned<String>>,
+    items: Option<RawItems>,
+    min_items: Option<usize>,
+    max_items: Option<usize>,
+    #[serde(default)]
+    unique_items: bool,
+    #[serde(default)]
+    unique: bool,
+}
+
+/// What each item of an array field must be.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawItems {
+    #[serde(rename = "type")]
+    ty: Option<FieldType>,
+    one_of: Option<Vec<toml::Value>>,
+    pattern: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawOverride {
     paths: Vec<Spanned<String>>,
-    required: Option<Vec<String>>,
+    required: Option<Vec<Spanned<String>>>,
+    schema: Option<String>,
     allow_unknown_fields: Option<bool>,
     #[serde(default)]
-    fields: IndexMap<String, RawField>,
+    fields: IndexMap<Spanned<String>, RawField>,
     #[serde(default)]
     rules: IndexMap<Spanned<String>, Level>,
 }
@@ -151,22 +180,48 @@ struct RawLimits {
 /// What one field must be.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldSpec {
+    /// Where the field is: a top-level key, or a path into nested tables.
+    pub path: KeyPath,
     pub ty: Option<FieldType>,
+    /// Characters of a string, items of an array.
     pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
     pub one_of: Option<Vec<toml::Value>>,
+    /// A regex a string value must match somewhere (anchor it with `^…$` for all of it).
+    pub pattern: Option<Pattern>,
     /// Bounds as epoch seconds.
     pub earliest: Option<i64>,
     pub latest: Option<i64>,
+    /// What each item of an array must be (its type, one-of and pattern).
+    pub items: Option<Box<FieldSpec>>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
+    /// No two posts the config covers may share a value (an array's every item counts).
+    pub unique: bool,
+}
+
+/// A field's `pattern`, compiled once when the config is read.
+#[derive(Clone, Debug)]
+pub struct Pattern(pub regex::Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
 }
 
 /// The schema and rule levels one file is checked against.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
-    pub required: Vec<String>,
+    pub required: Vec<KeyPath>,
     /// Top-level keys in the order the `key-order` rule wants (empty: no order).
     pub key_order: Vec<String>,
     pub allow_unknown_fields: bool,
+    /// By name: a top-level key as it is, a nested field as its path's display.
     pub fields: IndexMap<String, FieldSpec>,
+    /// The JSON Schema (`schema = "…"`) posts are also validated against.
+    pub json_schema: Option<Arc<JsonSchema>>,
     severities: Vec<Option<Severity>>,
     /// The YAML reading named (`yaml = "1.1"` or `--yaml`); `None`: fmx does not know which
     /// reader the site uses, so it neither converts nor fixes a value the two read apart.
@@ -184,8 +239,9 @@ impl Schema {
 
     /// Fields whose values are dates (`epoch` or `datetime`).
     pub fn date_fields(&self) -> impl Iterator<Item = (&str, FieldType)> {
-        self.fields
-            .iter()
+        // Only top-level keys: the date conversions work on the top-level table.
+        (self.fields.iter())
+            .filter(|(_, f)| f.path.segments().len() == 1)
             .filter_map(|(k, f)| f.ty.filter(|t| t.is_date()).map(|t| (k.as_str(), t)))
     }
 
@@ -194,15 +250,17 @@ impl Schema {
         fields.insert(
             "date".to_string(),
             FieldSpec {
+                path: KeyPath::key("date"),
                 ty: Some(FieldType::Epoch),
                 ..FieldSpec::default()
             },
         );
         Schema {
-            required: vec!["title".into(), "date".into()],
+            required: vec![KeyPath::key("title"), KeyPath::key("date")],
             key_order: Vec::new(),
             allow_unknown_fields: true,
             fields,
+            json_schema: None,
             severities: Rule::ALL.iter().map(|r| r.default_severity()).collect(),
             yaml: None,
         }
@@ -226,9 +284,10 @@ pub struct Config {
 #[derive(Debug)]
 struct Override {
     globs: PathMatcher,
-    required: Option<Vec<String>>,
+    required: Option<Vec<KeyPath>>,
     allow_unknown_fields: Option<bool>,
     fields: IndexMap<String, FieldSpec>,
+    json_schema: Option<Arc<JsonSchema>>,
     rules: Vec<(Rule, Option<Severity>)>,
 }
 
@@ -314,15 +373,14 @@ impl Config {
         for (rule, level) in resolve_rules(&raw.rules, &at)? {
             severities[rule as usize] = level;
         }
-        let mut fields = IndexMap::new();
-        for (name, f) in &raw.fields {
-            fields.insert(name.clone(), resolve_field(f, &at)?);
-        }
+        let fields = resolve_fields(&raw.fields, &at)?;
+        let mut schemas = SchemaCache::default();
         let base = Schema {
-            required: raw.required.unwrap_or_default(),
+            required: resolve_required(raw.required.as_deref(), &at)?.unwrap_or_default(),
             key_order: raw.key_order.unwrap_or_default(),
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(true),
             fields,
+            json_schema: schemas.load(&root, raw.schema.as_deref())?,
             severities,
             yaml: match &raw.yaml {
                 Some(v) => Some(
@@ -334,7 +392,7 @@ impl Config {
             },
         };
 
-        let overrides = resolve_overrides(&raw.overrides, &root, &at)?;
+        let overrides = resolve_overrides(&raw.overrides, &root, &mut schemas, &at)?;
         let mut exclude = Vec::new();
         if let Some(patterns) = &raw.exclude {
             PathMatcher::new(&root, patterns).map_err(|(i, e)| at(patterns[i].span(), e))?;
@@ -371,26 +429,55 @@ impl Config {
         })
     }
 
-    /// Adds `--require` fields to every schema.
-    pub fn require(&mut self, fields: &[String]) {
-        if fields.is_empty() {
-            return;
+    /// Adds `--require` fields (key paths, as in `fmx.toml`) to every schema.
+    pub fn require(&mut self, texts: &[String]) -> Result<(), ConfigError> {
+        if texts.is_empty() {
+            return Ok(());
         }
+        let fields = texts
+            .iter()
+            .map(|t| {
+                KeyPath::parse_field(t).map_err(|source| ConfigError::Require {
+                    text: t.clone(),
+                    source,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let base = Arc::make_mut(&mut self.base);
-        for f in fields {
+        for f in &fields {
             if !base.required.contains(f) {
                 base.required.push(f.clone());
             }
         }
         for o in &mut self.overrides {
             if let Some(req) = &mut o.required {
-                for f in fields {
+                for f in &fields {
                     if !req.contains(f) {
                         req.push(f.clone());
                     }
                 }
             }
         }
+        Ok(())
+    }
+
+    /// `--schema PATH`: every file is validated against this JSON Schema, whatever the
+    /// config's `schema` settings say.
+    pub fn use_json_schema(&mut self, path: &Path) -> Result<(), SchemaError> {
+        let schema = Some(Arc::new(JsonSchema::load(path)?));
+        Arc::make_mut(&mut self.base).json_schema = schema.clone();
+        for o in &mut self.overrides {
+            if o.json_schema.is_some() {
+                o.json_schema = schema.clone();
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the base or any override has a `unique = true` field.
+    pub fn has_unique_fields(&self) -> bool {
+        let unique = |fields: &IndexMap<String, FieldSpec>| fields.values().any(|f| f.unique);
+        unique(&self.base.fields) || self.overrides.iter().any(|o| unique(&o.fields))
     }
 
     /// `--yaml`: the reading named on the command line wins over the config's.
@@ -439,6 +526,9 @@ impl Config {
             if let Some(a) = o.allow_unknown_fields {
                 s.allow_unknown_fields = a;
             }
+            if let Some(j) = &o.json_schema {
+                s.json_schema = Some(Arc::clone(j));
+            }
             for (k, f) in &o.fields {
                 s.fields.insert(k.clone(), f.clone());
             }
@@ -452,23 +542,45 @@ impl Config {
 
 type At<'a> = dyn Fn(std::ops::Range<usize>, String) -> ConfigError + 'a;
 
+/// Each distinct schema file compiled once per config, however many overrides name it.
+#[derive(Default)]
+struct SchemaCache(std::collections::HashMap<PathBuf, Arc<JsonSchema>>);
+
+impl SchemaCache {
+    /// The schema at `relative` (to the config's folder), compiled on first use.
+    fn load(
+        &mut self,
+        root: &Path,
+        relative: Option<&str>,
+    ) -> Result<Option<Arc<JsonSchema>>, SchemaError> {
+        let Some(relative) = relative else {
+            return Ok(None);
+        };
+        let path = root.join(relative);
+        if let Some(found) = self.0.get(&path) {
+            return Ok(Some(Arc::clone(found)));
+        }
+        let schema = Arc::new(JsonSchema::load(&path)?);
+        self.0.insert(path, Arc::clone(&schema));
+        Ok(Some(schema))
+    }
+}
+
 fn resolve_overrides(
     raw: &[RawOverride],
     root: &Path,
+    schemas: &mut SchemaCache,
     at: &At<'_>,
 ) -> Result<Vec<Override>, ConfigError> {
     let mut overrides = Vec::new();
     for o in raw {
         let globs = PathMatcher::new(root, &o.paths).map_err(|(i, e)| at(o.paths[i].span(), e))?;
-        let mut fields = IndexMap::new();
-        for (name, f) in &o.fields {
-            fields.insert(name.clone(), resolve_field(f, at)?);
-        }
         overrides.push(Override {
             globs,
-            required: o.required.clone(),
+            required: resolve_required(o.required.as_deref(), at)?,
+            fields: resolve_fields(&o.fields, at)?,
             allow_unknown_fields: o.allow_unknown_fields,
-            fields,
+            json_schema: schemas.load(root, o.schema.as_deref())?,
             rules: resolve_rules(&o.rules, at)?,
         });
     }
@@ -496,6 +608,57 @@ fn resolve_rules(
         .collect()
 }
 
+/// A field name or `required` entry as a key path, an error at its place in the config.
+fn field_path(text: &Spanned<String>, at: &At<'_>) -> Result<KeyPath, ConfigError> {
+    KeyPath::parse_field(text.get_ref()).map_err(|e| {
+        at(
+            text.span(),
+            format!("`{}` is not a field path: {e}", text.get_ref()),
+        )
+    })
+}
+
+/// The name a field is listed under: a single key as it is, a nested path as displayed.
+pub fn field_name(path: &KeyPath) -> String {
+    match path.segments() {
+        [Segment::Key(key)] => key.clone(),
+        _ => path.to_string(),
+    }
+}
+
+fn resolve_required(
+    raw: Option<&[Spanned<String>]>,
+    at: &At<'_>,
+) -> Result<Option<Vec<KeyPath>>, ConfigError> {
+    raw.map(|list| list.iter().map(|t| field_path(t, at)).collect())
+        .transpose()
+}
+
+fn resolve_fields(
+    raw: &IndexMap<Spanned<String>, RawField>,
+    at: &At<'_>,
+) -> Result<IndexMap<String, FieldSpec>, ConfigError> {
+    let mut fields: IndexMap<String, FieldSpec> = IndexMap::new();
+    for (text, f) in raw {
+        let path = field_path(text, at)?;
+        let name = field_name(&path);
+        // A top-level key `"a.b"` and the nested `a.b` would share a name.
+        if fields.get(&name).is_some_and(|other| other.path != path) {
+            return Err(at(
+                text.span(),
+                format!(
+                    "`{}` names two different fields: quote the key that holds a dot",
+                    text.get_ref()
+                ),
+            ));
+        }
+        let mut spec = resolve_field(f, at)?;
+        spec.path = path;
+        fields.insert(name, spec);
+    }
+    Ok(fields)
+}
+
 fn resolve_field(raw: &RawField, at: &At<'_>) -> Result<FieldSpec, ConfigError> {
     let bound = |b: &Option<Spanned<String>>| -> Result<Option<i64>, ConfigError> {
         b.as_ref()
@@ -512,13 +675,53 @@ fn resolve_field(raw: &RawField, at: &At<'_>) -> Result<FieldSpec, ConfigError> 
             })
             .transpose()
     };
+    let items = raw
+        .items
+        .as_ref()
+        .map(|i| -> Result<Box<FieldSpec>, ConfigError> {
+            Ok(Box::new(FieldSpec {
+                ty: i.ty,
+                one_of: i.one_of.clone(),
+                pattern: pattern(i.pattern.as_ref(), at)?,
+                ..FieldSpec::default()
+            }))
+        })
+        .transpose()?;
     Ok(FieldSpec {
+        path: KeyPath::root(),
         ty: raw.ty,
         min_length: raw.min_length,
+        max_length: raw.max_length,
         one_of: raw.one_of.clone(),
+        pattern: pattern(raw.pattern.as_ref(), at)?,
         earliest: bound(&raw.earliest)?,
         latest: bound(&raw.latest)?,
+        items,
+        min_items: raw.min_items,
+        max_items: raw.max_items,
+        unique_items: raw.unique_items,
+        unique: raw.unique,
     })
+}
+
+/// A `pattern`, compiled here so a bad one is a config error at its line.
+fn pattern(raw: Option<&Spanned<String>>, at: &At<'_>) -> Result<Option<Pattern>, ConfigError> {
+    raw.map(|p| {
+        regex::Regex::new(p.get_ref()).map(Pattern).map_err(|e| {
+            let reason = e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            at(
+                p.span(),
+                format!("`{}` is not a valid pattern: {reason}", p.get_ref()),
+            )
+        })
+    })
+    .transpose()
 }
 
 /// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time → epoch seconds.
@@ -710,7 +913,7 @@ delimiter-whitespace = "warn"
             Some(Severity::Warning)
         );
         let drafts = c.schema_for(Path::new("drafts/a.md"));
-        assert_eq!(drafts.required, vec!["title".to_string()]);
+        assert_eq!(drafts.required, vec![KeyPath::key("title")]);
         let posts = c.schema_for(Path::new("posts/a.md"));
         assert_eq!(posts.required.len(), 5);
     }
@@ -746,9 +949,10 @@ required = ["b"]
 "#,
         )
         .unwrap();
-        assert_eq!(c.schema_for(Path::new("x/y.md")).required, vec!["a"]);
-        assert_eq!(c.schema_for(Path::new("news/y.md")).required, vec!["b"]);
-        assert_eq!(c.schema_for(Path::new("x/y.html")).required, vec!["title"]);
+        let required = |p: &str| c.schema_for(Path::new(p)).required.clone();
+        assert_eq!(required("x/y.md"), [KeyPath::key("a")]);
+        assert_eq!(required("news/y.md"), [KeyPath::key("b")]);
+        assert_eq!(required("x/y.html"), [KeyPath::key("title")]);
     }
 
     #[test]

@@ -46,6 +46,18 @@ pub struct Diagnostic {
     /// The repair, for the rules whose check computes it (see [`crate::rules::Unit`]).
     #[serde(skip)]
     pub fix: Option<Box<Fix>>,
+    /// Another place the finding is about: for `not-unique`, the post that has the value
+    /// first (SARIF `relatedLocations`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related: Option<Related>,
+}
+
+/// A position in another file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
 }
 
 impl Diagnostic {
@@ -59,6 +71,7 @@ impl Diagnostic {
             help: None,
             fixable: false,
             fix: None,
+            related: None,
         }
     }
 

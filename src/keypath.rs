@@ -73,6 +73,13 @@ impl KeyPath {
         Self::default()
     }
 
+    /// The path of one top-level key, whatever its characters.
+    pub fn key(key: &str) -> Self {
+        Self {
+            segments: vec![Segment::Key(key.to_string())],
+        }
+    }
+
     pub fn segments(&self) -> &[Segment] {
         &self.segments
     }

@@ -76,6 +76,9 @@ fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             Ok(ExitStatus::Success)
         }
         Command::Server => commands::server::run(),
+        Command::Schema(args) => {
+            commands::schema::run(&args.settings(), &mut std::io::stdout().lock())
+        }
         Command::Explain { rule } => {
             let mut out = AutoStream::auto(std::io::stdout().lock());
             commands::explain::run(rule.as_deref(), &mut out)

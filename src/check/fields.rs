@@ -1,8 +1,11 @@
 //! The schema rules: required fields, types, allowed values, URLs and dates.
 
-use crate::config::{FieldSpec, FieldType, Schema};
+use std::collections::HashSet;
+
+use crate::config::{FieldSpec, FieldType, Schema, field_name};
 use crate::diagnostic::Diagnostic;
 use crate::epoch;
+use crate::keypath::{KeyPath, Segment};
 use crate::load::describe;
 use crate::rules::Rule;
 use crate::shown;
@@ -14,27 +17,69 @@ pub const DEFAULT_LATEST: i64 = 4_102_444_800;
 
 /// Checks the top-level table against `schema`. `open` is where a missing key is reported.
 pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mut Vec<Diagnostic>) {
-    for name in &schema.required {
-        match table.get(name) {
+    for path in &schema.required {
+        let name = field_name(path);
+        match path.resolve(table) {
             None => out.push(Diagnostic::new(
                 Rule::MissingField,
                 open,
                 format!("required field `{name}` is missing"),
             )),
-            Some(entry) if is_empty(&entry.node.value) => out.push(Diagnostic::new(
+            Some(found) if is_empty(&found.node.value) => out.push(Diagnostic::new(
                 Rule::EmptyField,
-                entry.node.pos,
+                found.node.pos,
                 format!(
                     "required field `{name}` is empty ({})",
-                    describe(&entry.node.value)
+                    describe(&found.node.value)
                 ),
             )),
             Some(_) => {}
         }
     }
+    if !schema.allow_unknown_fields {
+        unknown_fields(table, schema, out);
+    }
+    for (name, spec) in &schema.fields {
+        let Some(found) = spec.path.resolve(table) else {
+            continue;
+        };
+        let required = schema.required.contains(&spec.path);
+        // An optional field left null (`image:`) is treated as absent; a required one was
+        // reported as empty above.
+        if matches!(found.node.value, Value::Null) || (required && is_empty(&found.node.value)) {
+            continue;
+        }
+        check_field(name, found.node, spec, now, out);
+    }
+}
+
+/// Every [fields] rule on a table, the value rules that are units of their own included:
+/// what a post's fields alone make of it (for tools that judge tables, not files).
+pub fn check_values(
+    table: &Table,
+    schema: &Schema,
+    open: Pos,
+    now: i64,
+    out: &mut Vec<Diagnostic>,
+) {
+    check_table(table, schema, open, now, out);
+    crate::rules::wrong_length::check_table(table, schema, out);
+    crate::rules::pattern_mismatch::check_table(table, schema, out);
+    crate::rules::not_unique::check_table(table, schema, out);
+}
+
+/// Top-level keys that no field or required path starts with.
+fn unknown_fields(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
+    let first = |p: &KeyPath| match p.segments().first() {
+        Some(Segment::Key(k)) => Some(k.clone()),
+        _ => None,
+    };
+    let known: HashSet<String> = (schema.fields.values().map(|f| &f.path))
+        .chain(&schema.required)
+        .filter_map(first)
+        .collect();
     for (key, entry) in table.iter() {
-        let spec = schema.field(key);
-        if spec.is_none() && !schema.allow_unknown_fields && !schema.required.contains(key) {
+        if !known.contains(key) {
             out.push(
                 Diagnostic::new(
                     Rule::UnknownField,
@@ -44,15 +89,6 @@ pub fn check_table(table: &Table, schema: &Schema, open: Pos, now: i64, out: &mu
                 .with_help("add it under [fields] in fmx.toml, or set allow-unknown-fields = true"),
             );
         }
-        let Some(spec) = spec else { continue };
-        let required = schema.required.contains(key);
-        // An optional field left null (`image:`) is treated as absent; a required one was
-        // reported as empty above.
-        if matches!(entry.node.value, Value::Null) || (required && is_empty(&entry.node.value)) {
-            continue;
-        }
-        // Messages quote the key bounded and escaped: it comes from the post.
-        check_field(&shown::bounded(key), &entry.node, spec, now, out);
     }
 }
 
@@ -68,20 +104,6 @@ fn check_field(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
         ));
         return;
     }
-    if let Some(min) = spec.min_length {
-        let len = match value {
-            Value::String(s) => Some(s.chars().count()),
-            Value::Array(a) => Some(a.len()),
-            _ => None,
-        };
-        if let Some(len) = len.filter(|&l| l < min) {
-            out.push(Diagnostic::new(
-                Rule::EmptyField,
-                node.pos,
-                format!("`{key}` is shorter than its min-length {min} (length {len})"),
-            ));
-        }
-    }
     if let Some(allowed) = &spec.one_of
         && !allowed.iter().any(|a| same_as_toml(value, a))
     {
@@ -96,6 +118,47 @@ fn check_field(key: &str, node: &Node, spec: &FieldSpec, now: i64, out: &mut Vec
             ),
         ));
     }
+    if let (Some(items), Value::Array(array)) = (&spec.items, value) {
+        for (i, item) in array.iter().enumerate() {
+            check_field(&format!("{key}[{i}]"), item, items, now, out);
+        }
+    }
+}
+
+/// The fields of a post that the value rules (`wrong-length`, `pattern-mismatch`,
+/// `not-unique`) judge, by name: present, not null, not a required field left empty (that
+/// is `empty-field`), and of the configured type (else `wrong-type` said so).
+pub fn judged<'a>(
+    table: &'a Table,
+    schema: &'a Schema,
+) -> impl Iterator<Item = (&'a str, &'a Node, &'a FieldSpec)> {
+    schema.fields.iter().filter_map(|(name, spec)| {
+        let node = spec.path.resolve(table)?.node;
+        let required = schema.required.contains(&spec.path);
+        let skip = matches!(node.value, Value::Null) || (required && is_empty(&node.value));
+        (!skip && fits(node, spec)).then_some((name.as_str(), node, spec))
+    })
+}
+
+/// The items of an array field that are of the `items` type, with their names (`tags[2]`).
+pub fn judged_items<'a>(
+    name: &'a str,
+    node: &'a Node,
+    items: &'a FieldSpec,
+) -> impl Iterator<Item = (String, &'a Node)> {
+    let array = match &node.value {
+        Value::Array(a) => a.as_slice(),
+        _ => &[],
+    };
+    (array.iter().enumerate())
+        .filter(|(_, item)| fits(item, items))
+        .map(move |(i, item)| (format!("{name}[{i}]"), item))
+}
+
+/// Whether a value is of its spec's type (any value when the spec names none).
+fn fits(node: &Node, spec: &FieldSpec) -> bool {
+    spec.ty
+        .is_none_or(|ty| check_type("", node, ty, spec, i64::MAX, &mut Vec::new()))
 }
 
 /// Whether the value is of the configured type; the date and URL types report their own

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
 use crate::report::{OutputFormat, Summary, reporter, summary_line};
 use crate::rules::Rule;
+use crate::rules::not_unique::Archive;
 use crate::value::Pos;
 use crate::walk::{Input, Walker};
 
@@ -22,6 +23,8 @@ pub struct CheckSettings {
     pub paths: Vec<PathBuf>,
     pub config: ConfigChoice,
     pub require: Vec<String>,
+    /// `--schema PATH`: the JSON Schema every post is validated against.
+    pub schema: Option<PathBuf>,
     pub output_format: OutputFormat,
     pub quiet: bool,
     pub jobs: Option<usize>,
@@ -62,8 +65,13 @@ pub fn run(
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
     let mut config = load_config(&settings.config, &cwd)?;
-    config.require(&settings.require);
+    config.require(&settings.require)?;
     config.set_yaml(settings.yaml);
+    if let Some(path) = &settings.schema {
+        config
+            .use_json_schema(path)
+            .map_err(crate::config::ConfigError::from)?;
+    }
     let walker = Walker::new(
         &config.extensions,
         &config.root,
@@ -71,6 +79,9 @@ pub fn run(
         &cwd,
         &settings.exclude,
     )?;
+    // `unique = true` is judged over every post the config covers, not only those named.
+    let archive = Archive::gather(&config, &cwd, &walker, settings.jobs.unwrap_or(0))?;
+    let archive = archive.as_ref();
 
     // Files are checked as the walk finds them, in parallel; only findings are kept, so
     // memory does not grow with the archive. They are sorted by path at the end.
@@ -85,7 +96,15 @@ pub fn run(
     };
     let visited = walker.visit(&settings.paths, settings.jobs.unwrap_or(0), &|input| {
         files.fetch_add(1, Ordering::Relaxed);
-        keep(check_input(&input, &config, &cwd, now, None, settings.fix));
+        keep(check_input(
+            &input,
+            &config,
+            &cwd,
+            now,
+            None,
+            settings.fix,
+            archive,
+        ));
         bar.inc(1);
     });
     bar.finish_and_clear();
@@ -110,6 +129,7 @@ pub fn run(
             now,
             Some(bytes),
             FixMode::Off,
+            archive,
         ));
     }
     let mut results = kept.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -200,6 +220,7 @@ fn check_input(
     now: i64,
     stdin: Option<Vec<u8>>,
     fix: FixMode,
+    archive: Option<&Archive>,
 ) -> Checked {
     let display = input.display().to_string();
     let schema = config.schema_for_file(cwd, Path::new(&display));
@@ -246,6 +267,14 @@ fn check_input(
         }
         Err(e) => vec![unreadable(&e)],
     };
+    let mut diagnostics = diagnostics;
+    if let (Some(archive), Some(severity)) = (archive, schema.severity(Rule::NotUnique)) {
+        for mut d in archive.findings(cwd, &display) {
+            d.severity = severity;
+            diagnostics.push(d);
+        }
+        diagnostics.sort_by_key(|d| (d.line, d.column, d.rule));
+    }
     checked.report = (!diagnostics.is_empty()).then_some(FileReport {
         path: display,
         diagnostics,

@@ -1,6 +1,7 @@
 //! `fmx init [--infer PATH...]`: a starter `fmx.toml`, or one inferred from an archive.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,7 @@ use super::{CommandError, ExitStatus};
 use crate::check::{fields::is_absolute_url, read_front};
 use crate::config::{self, Config};
 use crate::epoch;
+use crate::keypath::KeyPath;
 use crate::load::Post;
 use crate::value::{DateTimeKind, Value};
 use crate::walk::{Input, Walker};
@@ -98,17 +100,50 @@ struct KeyStats {
     /// `empty-field` would report if the key were required).
     filled: usize,
     shapes: BTreeMap<&'static str, usize>,
+    /// Hashes of its short string and URL values, and how many values were hashed.
+    values: HashSet<u64>,
+    hashed: usize,
 }
 
-/// One key of one post: its name, its shape, and whether it is filled.
-type Seen = (String, &'static str, bool);
+/// `unique = true` is proposed for a key present in at least this many posts, every one
+/// with a short string (or URL) value of its own: a slug, a URL, a title.
+const UNIQUE_MIN_POSTS: usize = 20;
+/// Longer values are prose (descriptions), not identifiers.
+const UNIQUE_MAX_CHARS: usize = 200;
+
+impl KeyStats {
+    /// The count of distinct values when every post that has the key has its own.
+    fn all_distinct(&self) -> Option<usize> {
+        let distinct = self.values.len();
+        (self.files >= UNIQUE_MIN_POSTS && self.hashed == self.files && distinct == self.files)
+            .then_some(distinct)
+    }
+}
+
+/// A short string value's hash, for the `unique` proposal.
+fn value_hash(value: &Value) -> Option<u64> {
+    let Value::String(s) = value else {
+        return None;
+    };
+    if s.trim().is_empty() || s.chars().count() > UNIQUE_MAX_CHARS || epoch::is_rfc3339(s) {
+        return None;
+    }
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    Some(h.finish())
+}
+
+/// One key of one post: its name, its shape, whether it is filled, and its value's hash
+/// when it could be an identifier.
+type Seen = (String, &'static str, bool, Option<u64>);
 
 /// What `init --infer` proposes, before it is written as TOML.
 struct Proposal {
     total: usize,
     required: Vec<String>,
-    /// Every key, most common first, with its type where one fits.
-    fields: Vec<(String, Option<&'static str>, String)>,
+    /// Every key, most common first, with its type where one fits, what was seen, and the
+    /// count of its values when all are distinct.
+    fields: Vec<(String, Option<&'static str>, String, Option<usize>)>,
     /// Keys not filled in every post, with the count of posts that fill them.
     optional: Vec<(String, usize, usize)>,
 }
@@ -130,7 +165,10 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), CommandError> {
             Some(
                 post.table
                     .iter()
-                    .map(|(k, e)| (k.clone(), shape(&e.node.value), filled(&e.node.value)))
+                    .map(|(k, e)| {
+                        let v = &e.node.value;
+                        (k.clone(), shape(v), filled(v), value_hash(v))
+                    })
                     .collect(),
             )
         })
@@ -156,9 +194,13 @@ fn infer(paths: &[PathBuf]) -> Result<(String, String), CommandError> {
 fn propose(parsed: &[Vec<Seen>]) -> Proposal {
     let mut keys: IndexMap<String, KeyStats> = IndexMap::new();
     for file in parsed {
-        for (key, shape, filled) in file {
+        for (key, shape, filled, hash) in file {
             let stats = keys.entry(key.clone()).or_default();
             stats.files += 1;
+            if let Some(h) = hash {
+                stats.hashed += 1;
+                stats.values.insert(*h);
+            }
             stats.filled += usize::from(*filled);
             *stats.shapes.entry(shape).or_default() += 1;
         }
@@ -183,7 +225,9 @@ fn propose(parsed: &[Vec<Seen>]) -> Proposal {
                 .iter()
                 .map(|(s, n)| format!("{s} {n}"))
                 .collect();
-            (key.clone(), field_type(&stats.shapes), seen.join(", "))
+            let ty = field_type(&stats.shapes);
+            let unique = stats.all_distinct().filter(|_| ty.is_some());
+            (key.clone(), ty, seen.join(", "), unique)
         })
         .collect();
     Proposal {
@@ -201,7 +245,11 @@ fn render(p: &Proposal) -> String {
         "# fmx.toml inferred by `fmx init --infer` from {} posts.\n# Review it: it states what the archive does, not what it should do.\n\n",
         p.total
     );
-    let required: Vec<String> = p.required.iter().map(|k| toml_string(k)).collect();
+    let required: Vec<String> = p
+        .required
+        .iter()
+        .map(|k| toml_string(&field_text(k)))
+        .collect();
     text.push_str(&format!("required = [{}]\n", required.join(", ")));
     text.push_str("allow-unknown-fields = true\n");
     if !p.optional.is_empty() {
@@ -215,16 +263,21 @@ fn render(p: &Proposal) -> String {
             ));
         }
     }
-    for (key, ty, seen) in &p.fields {
+    for (key, ty, seen, unique) in &p.fields {
         match ty {
             Some(ty) => text.push_str(&format!(
                 "\n[fields.{}]\ntype = \"{ty}\"  # seen: {seen}\n",
-                toml_key(key)
+                toml_key(&field_text(key))
             )),
             None => text.push_str(&format!(
                 "\n# [fields.{}]: no single type fits; seen: {seen}\n",
-                toml_key(key)
+                toml_key(&field_text(key))
             )),
+        }
+        if let Some(n) = unique {
+            text.push_str(&format!(
+                "unique = true  # all {n} values distinct: no two posts share one\n"
+            ));
         }
     }
     text
@@ -245,24 +298,38 @@ fn verify(text: &str, p: &Proposal) -> Result<(), CommandError> {
     let required: Option<Vec<&str>> = table["required"]
         .as_array()
         .and_then(|a| a.iter().map(|v| v.as_str()).collect());
-    if required != Some(p.required.iter().map(String::as_str).collect()) {
+    let names: Vec<String> = p.required.iter().map(|k| field_text(k)).collect();
+    if required != Some(names.iter().map(String::as_str).collect()) {
         return Err(broken("required"));
     }
     let typed = p
         .fields
         .iter()
-        .filter_map(|(k, ty, _)| Some((k.as_str(), (*ty)?)));
+        .filter_map(|(k, ty, _, u)| Some((field_text(k), (*ty)?, u.is_some())));
     let fields = table.get("fields").and_then(|f| f.as_table());
     let read = fields.into_iter().flatten().map(|(k, spec)| {
         (
-            k.as_str(),
+            k.clone(),
             spec.get("type").and_then(|t| t.as_str()).unwrap_or(""),
+            spec.get("unique")
+                .and_then(|u| u.as_bool())
+                .unwrap_or(false),
         )
     });
     if !read.eq(typed) {
         return Err(broken("fields"));
     }
     Ok(())
+}
+
+/// A top-level key as `fmx.toml` names a field: as it is when it reads as that one key,
+/// else quoted as a key path (`"a.b"` is the key `a.b`, not `b` inside `a`).
+fn field_text(key: &str) -> String {
+    let single = KeyPath::key(key);
+    match KeyPath::parse_field(key) {
+        Ok(path) if path == single => key.to_string(),
+        _ => single.to_string(),
+    }
 }
 
 /// `n of total posts (share)`, where the share never rounds a partial count to 0% or 100%.

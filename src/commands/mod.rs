@@ -4,6 +4,7 @@ pub mod check;
 pub mod convert;
 pub mod explain;
 pub mod init;
+pub mod schema;
 pub mod server;
 
 use std::path::{Path, PathBuf};

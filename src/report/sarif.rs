@@ -45,7 +45,7 @@ impl Reporter for Sarif {
                     Some(help) => format!("{}\nhelp: {help}", d.message),
                     None => d.message.clone(),
                 };
-                results.push(json!({
+                let mut result = json!({
                     "ruleId": d.rule.name(),
                     "ruleIndex": rule_index(d.rule),
                     "level": level(Some(d.severity)),
@@ -60,7 +60,18 @@ impl Reporter for Sarif {
                             },
                         },
                     }],
-                }));
+                });
+                if let Some(r) = &d.related {
+                    result["relatedLocations"] = json!([{
+                        "id": 0,
+                        "message": { "text": "first seen here" },
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": artifact_uri(&r.path) },
+                            "region": { "startLine": r.line.max(1), "startColumn": r.column.max(1) },
+                        },
+                    }]);
+                }
+                results.push(result);
             }
         }
 

@@ -5,7 +5,11 @@ mod bom;
 mod delimiter_whitespace;
 mod docs;
 mod key_order;
+pub mod not_unique;
+pub mod pattern_mismatch;
+mod schema_violation;
 mod toml_11_syntax;
+pub mod wrong_length;
 pub use docs::{render, render_list, render_markdown};
 
 use serde::{Serialize, Serializer};
@@ -77,6 +81,10 @@ rules! {
     EmptyField => "empty-field", ERROR, false, ["front-matter", "schema"], "a required field is present but null or empty";
     WrongType => "wrong-type", ERROR, false, ["front-matter", "schema"], "a field's value is not of its configured type";
     UnknownField => "unknown-field", ERROR, false, ["front-matter", "schema"], "a field not in the schema, when `allow-unknown-fields = false`";
+    SchemaViolation => "schema-violation", ERROR, false, ["front-matter", "schema"], "a value the JSON Schema for the post rejects", unit = schema_violation::UNIT;
+    WrongLength => "wrong-length", ERROR, false, ["front-matter", "schema"], "a string or array longer or shorter than its field allows", unit = wrong_length::UNIT;
+    PatternMismatch => "pattern-mismatch", ERROR, false, ["front-matter", "schema"], "a string that does not match its field's `pattern`", unit = pattern_mismatch::UNIT;
+    NotUnique => "not-unique", ERROR, false, ["front-matter", "schema"], "a value that must be unique is repeated", unit = not_unique::UNIT;
     NotOneOf => "not-one-of", ERROR, false, ["front-matter", "schema"], "a value outside the field's `one-of` list";
     InvalidUrl => "invalid-url", ERROR, false, ["front-matter", "schema"], "a `url` field that does not parse as an absolute URL";
     DateNotEpoch => "date-not-epoch", ERROR, true, ["front-matter", "schema", "dates"], "an `epoch` field that is not a number of seconds";

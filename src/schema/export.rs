@@ -11,6 +11,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::check::fields::{DEFAULT_EARLIEST, DEFAULT_LATEST};
 use crate::config::{FieldSpec, FieldType, Schema};
+use crate::keypath::{KeyPath, Segment};
 
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -29,51 +30,168 @@ Schema); a YAML local date-time versus a string of the same text (JSON sees both
 
 /// The JSON Schema for `schema`.
 pub fn export(schema: &Schema) -> Json {
-    let mut properties = Map::new();
-    for (name, spec) in &schema.fields {
-        let required = schema.required.contains(name);
-        properties.insert(name.clone(), field(spec, required));
+    let mut root = Tree::default();
+    for spec in schema.fields.values() {
+        root.at(&spec.path).spec = Some(spec);
     }
-    for name in &schema.required {
-        if !properties.contains_key(name) {
-            properties.insert(name.clone(), not_empty());
-        }
+    for path in &schema.required {
+        root.at(path).required = true;
+        root.mark_required(path.segments());
     }
     let mut out = Map::new();
     out.insert("$schema".into(), DRAFT_2020_12.into());
-    out.insert("$comment".into(), GAPS.into());
+    let comment = match &schema.json_schema {
+        Some(j) => format!(
+            "{GAPS} Posts are also validated against {} (schema = in fmx.toml), not included here.",
+            j.path().display()
+        ),
+        None => GAPS.to_string(),
+    };
+    out.insert("$comment".into(), comment.into());
     out.insert("type".into(), "object".into());
-    out.insert("properties".into(), Json::Object(properties));
-    if !schema.required.is_empty() {
-        out.insert("required".into(), json!(schema.required));
-    }
+    root.members(&mut out);
     if !schema.allow_unknown_fields {
         out.insert("additionalProperties".into(), false.into());
     }
     Json::Object(out)
 }
 
-/// One field: its checks, then null allowed when optional or non-empty demanded when required.
-fn field(spec: &FieldSpec, required: bool) -> Json {
-    let mut checks = Map::new();
-    if let Some(ty) = spec.ty {
-        type_keywords(ty, spec, &mut checks);
+/// The fields as a tree of keys: a nested field (`params.author`) is a property of the
+/// object schema of its parent key.
+#[derive(Default)]
+struct Tree<'s> {
+    spec: Option<&'s FieldSpec>,
+    /// The path ends here and is required.
+    required: bool,
+    /// Children whose name a required path goes through, in order.
+    required_children: Vec<String>,
+    children: indexmap::IndexMap<String, Tree<'s>>,
+}
+
+impl<'s> Tree<'s> {
+    fn at(&mut self, path: &KeyPath) -> &mut Tree<'s> {
+        path.segments().iter().fold(self, |node, segment| {
+            let key = match segment {
+                Segment::Key(k) => k.clone(),
+                Segment::Index(i) => i.to_string(),
+            };
+            node.children.entry(key).or_default()
+        })
     }
-    if let Some(min) = spec.min_length {
-        // fmx's min-length counts characters of a string and items of an array.
-        checks.insert("minLength".into(), min.into());
-        checks.insert("minItems".into(), min.into());
+
+    /// Lists each step of a required path in its parent's `required`.
+    fn mark_required(&mut self, segments: &[Segment]) {
+        let Some((Segment::Key(first), rest)) = segments.split_first() else {
+            return;
+        };
+        if !self.required_children.contains(first) {
+            self.required_children.push(first.clone());
+        }
+        if let Some(child) = self.children.get_mut(first) {
+            child.mark_required(rest);
+        }
     }
-    if let Some(allowed) = &spec.one_of {
-        let values: Vec<Json> = allowed.iter().map(toml_to_json).collect();
-        checks.insert("enum".into(), Json::Array(values));
+
+    /// `properties` and `required` of this node's children into `out`.
+    fn members(&self, out: &mut Map<String, Json>) {
+        if self.children.is_empty() {
+            return;
+        }
+        let properties: Map<String, Json> = (self.children.iter())
+            .map(|(k, child)| (k.clone(), child.render()))
+            .collect();
+        out.insert("properties".into(), Json::Object(properties));
+        if !self.required_children.is_empty() {
+            out.insert("required".into(), json!(self.required_children));
+        }
     }
-    let checks = Json::Object(checks);
+
+    fn render(&self) -> Json {
+        let mut nested = Map::new();
+        self.members(&mut nested);
+        // A required path through this key needs it to be a table (fmx reports the nested
+        // key missing otherwise); else `properties` ignores a value that is not one, as
+        // fmx ignores a nested field it cannot reach.
+        if !self.required_children.is_empty() {
+            nested.insert("type".into(), "object".into());
+        }
+        let nested = (!nested.is_empty()).then_some(Json::Object(nested));
+        match (self.spec, nested) {
+            (Some(spec), nested) => field(spec, self.required, nested),
+            (None, Some(nested)) if self.required => json!({"allOf": [not_empty(), nested]}),
+            (None, Some(nested)) => nested,
+            // A required key with no [fields] entry: it must only be non-empty.
+            (None, None) => not_empty(),
+        }
+    }
+}
+
+/// One field: its checks (and its nested fields), then null allowed when optional or
+/// non-empty demanded when required.
+fn field(spec: &FieldSpec, required: bool, nested: Option<Json>) -> Json {
+    let checks = value_keywords(spec);
+    let checks = match nested {
+        Some(nested) => json!({"allOf": [Json::Object(checks), nested]}),
+        None => Json::Object(checks),
+    };
     if required {
         json!({"allOf": [not_empty(), checks]})
     } else {
         json!({"anyOf": [{"type": "null"}, checks]})
     }
+}
+
+/// The keywords for what one value (a field's, or an array item's) must be.
+fn value_keywords(spec: &FieldSpec) -> Map<String, Json> {
+    let mut checks = Map::new();
+    if let Some(ty) = spec.ty {
+        type_keywords(ty, spec, &mut checks);
+    }
+    // fmx's min-length and max-length count characters of a string and items of an array.
+    if let Some(min) = spec.min_length {
+        checks.insert("minLength".into(), min.into());
+        checks.insert("minItems".into(), min.into());
+    }
+    if let Some(max) = spec.max_length {
+        checks.insert("maxLength".into(), max.into());
+        checks.insert("maxItems".into(), max.into());
+    }
+    if let Some(allowed) = &spec.one_of {
+        let values: Vec<Json> = allowed.iter().map(toml_to_json).collect();
+        checks.insert("enum".into(), Json::Array(values));
+    }
+    if let Some(pattern) = &spec.pattern {
+        // A `url` field already holds the URL pattern: the field's own goes beside it.
+        let own = json!({"pattern": pattern.0.as_str()});
+        match checks.contains_key("pattern") {
+            true => checks.insert("allOf".into(), json!([own])),
+            false => checks.insert("pattern".into(), own["pattern"].clone()),
+        };
+    }
+    if let Some(items) = &spec.items {
+        checks.insert("items".into(), Json::Object(value_keywords(items)));
+    }
+    // minItems and maxItems say nothing about a value that is not an array, as in fmx.
+    if let Some(min) = spec.min_items {
+        checks.insert(
+            "minItems".into(),
+            min.max(spec.min_length.unwrap_or(0)).into(),
+        );
+    }
+    if let Some(max) = spec.max_items {
+        let max = spec.max_length.map_or(max, |l| l.min(max));
+        checks.insert("maxItems".into(), max.into());
+    }
+    if spec.unique_items {
+        checks.insert("uniqueItems".into(), true.into());
+    }
+    if spec.unique {
+        checks.insert(
+            "$comment".into(),
+            "unique = true: no two posts may share a value (not-unique); JSON Schema judges one document".into(),
+        );
+    }
+    checks
 }
 
 fn type_keywords(ty: FieldType, spec: &FieldSpec, out: &mut Map<String, Json>) {
@@ -159,7 +277,6 @@ mod tests {
     use crate::document::Format;
     use crate::formats::{Limits, parse};
     use crate::schema::JsonSchema;
-    use crate::value::Pos;
 
     const CONFIG: &str = r#"required = ["title", "date"]
 allow-unknown-fields = false
@@ -172,6 +289,13 @@ min-length = 1
 [fields.category]
 one-of = ["news", 3]
 "#;
+
+    /// What `fmx check` reports for a YAML block, every rule included.
+    fn fmx_findings(text: &str, schema: &Schema) -> Vec<crate::diagnostic::Diagnostic> {
+        let bytes = format!("---\n{text}---\n").into_bytes();
+        let split = crate::document::split(&bytes, true, 1 << 20);
+        crate::check::check_bytes(&bytes, &split, schema, &Limits::default(), i64::MAX)
+    }
 
     fn schema() -> std::sync::Arc<Schema> {
         Config::parse(CONFIG, Path::new("fmx.toml"), PathBuf::from("."))
@@ -223,11 +347,41 @@ one-of = ["news", 3]
             ("title: Hi\n", false),
         ];
         for (text, expected) in posts {
+            let fmx = fmx_findings(text, &schema);
+            assert!(fmx.is_empty() == expected, "fmx on {text:?}: {fmx:?}");
             let parsed = parse(Format::Yaml, text, 2, &Limits::default()).unwrap();
             let table = parsed.root.value.as_table().unwrap();
-            let mut fmx = Vec::new();
-            crate::check::fields::check_table(table, &schema, Pos::new(1, 1), i64::MAX, &mut fmx);
-            assert_eq!(fmx.is_empty(), expected, "fmx on {text:?}: {fmx:?}");
+            assert_eq!(exported.is_valid(table), expected, "export on {text:?}");
+        }
+    }
+
+    /// Nested fields are properties of their parent's object schema, and agree with fmx.
+    #[test]
+    fn nested_fields_export_as_nested_properties() {
+        let config = "required = [\"params.author\"]\n[fields.\"params.author\"]\ntype = \"string\"\n[fields.\"meta.rank\"]\ntype = \"integer\"\n";
+        let schema = Config::parse(config, Path::new("fmx.toml"), PathBuf::from("."))
+            .unwrap()
+            .base;
+        let out = export(&schema);
+        assert_eq!(out["required"], json!(["params"]));
+        assert_eq!(out["properties"]["params"]["required"], json!(["author"]));
+        let exported = JsonSchema::from_text(Path::new("x.json"), &out.to_string()).unwrap();
+        let posts = [
+            ("params: {author: Ann}\n", true),
+            ("params: {author: 3}\n", false),
+            ("params: {author: \"\"}\n", false),
+            ("params: {}\n", false),
+            ("params: x\n", false),
+            ("other: 1\n", false),
+            ("params: {author: A}\nmeta: {rank: x}\n", false),
+            ("params: {author: A}\nmeta: 3\n", true),
+            ("params: {author: A}\nmeta: {rank: 2}\n", true),
+        ];
+        for (text, expected) in posts {
+            let fmx = fmx_findings(text, &schema);
+            assert!(fmx.is_empty() == expected, "fmx on {text:?}: {fmx:?}");
+            let parsed = parse(Format::Yaml, text, 2, &Limits::default()).unwrap();
+            let table = parsed.root.value.as_table().unwrap();
             assert_eq!(exported.is_valid(table), expected, "export on {text:?}");
         }
     }

@@ -80,6 +80,14 @@ pub struct Violation {
     pub anchor: Anchor,
 }
 
+/// Two compiled schemas are the same when they came from the same file: a config compiles
+/// each distinct path once and shares it.
+impl PartialEq for JsonSchema {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
 impl JsonSchema {
     /// Reads and compiles the schema at `path`.
     pub fn load(path: &Path) -> Result<Self, SchemaError> {

@@ -15,6 +15,7 @@ use lsp_types::{
 use super::position::{Encoding, LineMap};
 use super::workspace::Applied;
 use crate::check::check_bytes;
+use crate::config::field_name;
 use crate::config::{FieldSpec, FieldType, Schema};
 use crate::convert::{ConvertOptions, DatesMode, Verdict, convert_bytes};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -317,7 +318,7 @@ fn keyword(ty: FieldType) -> String {
 /// A field's schema as Markdown.
 fn describe(key: &str, spec: Option<&FieldSpec>, schema: &Schema) -> String {
     let mut out = format!("**{key}**");
-    let required = schema.required.iter().any(|r| r == key);
+    let required = schema.required.iter().any(|r| field_name(r) == key);
     out.push_str(if required {
         " (required)"
     } else {
@@ -377,7 +378,7 @@ pub fn hover(text: &str, pos: Position, applied: &Applied, encoding: Encoding) -
         {
             parts.push(format!("`{number}` is **{instant}**"));
         }
-        if spec.is_some() || applied.schema.required.iter().any(|r| r == key) {
+        if spec.is_some() || applied.schema.required.iter().any(|r| field_name(r) == key) {
             parts.push(describe(key, spec, &applied.schema));
         }
     }
@@ -425,18 +426,19 @@ pub fn completion(
     {
         return Vec::new();
     }
-    let mut names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
+    let mut names: Vec<String> = schema.fields.keys().cloned().collect();
     for r in &schema.required {
-        if !names.contains(&r.as_str()) {
-            names.push(r);
+        let name = field_name(r);
+        if !names.contains(&name) {
+            names.push(name);
         }
     }
     names
         .into_iter()
         .map(|name| CompletionItem {
-            label: name.to_string(),
+            detail: schema.field(&name).and_then(|s| s.ty).map(keyword),
+            label: name,
             kind: Some(CompletionItemKind::FIELD),
-            detail: schema.field(name).and_then(|s| s.ty).map(keyword),
             ..CompletionItem::default()
         })
         .collect()

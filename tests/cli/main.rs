@@ -15,5 +15,6 @@ mod integrity;
 mod meaning;
 mod readme;
 mod roundtrip;
+mod schema;
 mod support;
 mod terminal;
