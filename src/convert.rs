@@ -50,6 +50,18 @@ pub enum ChangeKind {
     DatetimeToString,
     DateToEpoch,
     DateToRfc3339,
+    // `fmx edit`'s changes, one per operation that changed a value.
+    Set,
+    Unset,
+    Renamed,
+    Replaced,
+    DroppedNull,
+    Nested,
+    DateFromFilename,
+    /// An entry re-emitted whole because the edit could not touch only its lines.
+    Reformatted,
+    /// A comment removed with its key.
+    CommentRemoved,
 }
 
 impl ChangeKind {
@@ -60,6 +72,15 @@ impl ChangeKind {
             ChangeKind::DatetimeToString => "datetime-to-string",
             ChangeKind::DateToEpoch => "date-to-epoch",
             ChangeKind::DateToRfc3339 => "date-to-rfc3339",
+            ChangeKind::Set => "set",
+            ChangeKind::Unset => "unset",
+            ChangeKind::Renamed => "renamed",
+            ChangeKind::Replaced => "replaced",
+            ChangeKind::DroppedNull => "dropped-null",
+            ChangeKind::Nested => "nested",
+            ChangeKind::DateFromFilename => "date-from-filename",
+            ChangeKind::Reformatted => "reformatted",
+            ChangeKind::CommentRemoved => "comment-removed",
         }
     }
 }

@@ -12,8 +12,10 @@ use super::{CommandError, ConfigChoice, ExitStatus, is_broken_pipe, load_config}
 use crate::config::{Config, FieldType};
 use crate::convert::{ConvertOptions, DatesMode, Status, Verdict, convert_bytes};
 use crate::document::Format;
-use crate::report::convert::{FileResult, Printer, ReportSettings, Totals};
+pub use crate::report::convert::Action;
+pub(crate) use crate::report::convert::FileResult;
 pub use crate::report::convert::{Mode, ReportFormat};
+use crate::report::convert::{Printer, ReportSettings, Totals};
 use crate::walk::{Input, Walker};
 use crate::write::{Replacement, Snapshot, Writer};
 
@@ -38,6 +40,22 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, CommandError> {
+    drive(settings, Action::Convert, &convert_input, out, err)
+}
+
+/// Reads one file and makes its new bytes; in `--write` mode a changed file comes back to be
+/// written. `convert` and `edit` differ only here.
+pub(crate) type Process<'p> =
+    dyn Fn(&Input, &ConvertSettings, &Config, &Path) -> (FileResult, Option<Pending>) + Sync + 'p;
+
+/// Walks, processes, writes and reports: everything `convert` and `edit` share.
+pub(crate) fn drive(
+    settings: &ConvertSettings,
+    action: Action,
+    process: &Process<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, CommandError> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
     let config = load_config(&settings.config, &cwd)?;
@@ -48,13 +66,14 @@ pub fn run(
     if settings.mode == Mode::Write {
         crate::progress::stop_on_ctrl_c();
     }
-    let plan = Plan::new(settings, &config, &cwd);
+    let plan = Plan::new(settings, &config, &cwd, process, action);
     let mut printer = Printer::new(
         ReportSettings {
             mode: settings.mode,
             format: settings.output_format,
             quiet: settings.quiet,
             to: settings.to,
+            action,
         },
         out,
     );
@@ -78,8 +97,9 @@ pub fn run(
     if crate::progress::interrupted() {
         writeln!(
             err,
-            "interrupted: {} files were processed, the others not; each file is either as it was or fully converted",
-            totals.files
+            "interrupted: {} files were processed, the others not; each file is either as it was or fully {}",
+            totals.files,
+            action.past()
         )?;
         return Ok(ExitStatus::Interrupted);
     }
@@ -95,6 +115,8 @@ pub fn run(
 /// How a run is driven: threads, batch size, the writer, what every batch needs.
 struct Plan<'a> {
     settings: &'a ConvertSettings,
+    process: &'a Process<'a>,
+    action: Action,
     config: &'a Config,
     cwd: &'a Path,
     writer: Writer,
@@ -107,7 +129,13 @@ struct Plan<'a> {
 type Driven = (Totals, std::io::Result<()>);
 
 impl<'a> Plan<'a> {
-    fn new(settings: &'a ConvertSettings, config: &'a Config, cwd: &'a Path) -> Self {
+    fn new(
+        settings: &'a ConvertSettings,
+        config: &'a Config,
+        cwd: &'a Path,
+        process: &'a Process<'a>,
+        action: Action,
+    ) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         // A durable write waits on the disk once per batch: one more batch in flight per
         // core keeps the CPU busy meanwhile.
@@ -124,6 +152,8 @@ impl<'a> Plan<'a> {
         };
         Plan {
             settings,
+            process,
+            action,
             config,
             cwd,
             writer: Writer::new(settings.fsync),
@@ -134,7 +164,8 @@ impl<'a> Plan<'a> {
     }
 
     fn batch(&self, inputs: &[Input]) -> Vec<FileResult> {
-        convert_batch(inputs, self.settings, self.config, self.cwd, &self.writer)
+        let process = |input: &Input| (self.process)(input, self.settings, self.config, self.cwd);
+        convert_batch(inputs, &process, &self.writer)
     }
 
     /// Every file has output (a diff, a JSON entry), in path order: take the paths a sorted
@@ -158,7 +189,7 @@ impl<'a> Plan<'a> {
             };
             let bar = bar.get_or_insert_with(|| {
                 let seen = windows.seen().unwrap_or(window.len());
-                crate::progress::bar(seen, self.show_progress, "converting")
+                crate::progress::bar(seen, self.show_progress, self.action.progressive())
             });
             for from in (0..window.len()).step_by(256) {
                 if crate::progress::interrupted() {
@@ -190,7 +221,7 @@ impl<'a> Plan<'a> {
     /// keep just those lines, sort them at the end.
     fn as_found(&self, walker: &Walker, printer: &mut Printer<'_>) -> Result<Driven, CommandError> {
         let kept: Mutex<(Totals, Vec<FileResult>)> = Mutex::new((Totals::default(), Vec::new()));
-        let bar = crate::progress::counter(self.show_progress, "converting");
+        let bar = crate::progress::counter(self.show_progress, self.action.progressive());
         let mode = self.settings.mode;
         let visited = walker.visit_batches(&self.settings.paths, self.threads, &|inputs| {
             for inputs in inputs.chunks(self.batch) {
@@ -224,10 +255,10 @@ impl<'a> Plan<'a> {
 const SORTED_WINDOW: usize = 16_384;
 
 /// A converted file waiting for its batch to be written.
-struct Pending {
-    path: PathBuf,
-    snapshot: Snapshot,
-    new: Vec<u8>,
+pub(crate) struct Pending {
+    pub path: PathBuf,
+    pub snapshot: Snapshot,
+    pub new: Vec<u8>,
 }
 
 /// Converts a batch of files in order and then writes those that changed, together (see
@@ -235,9 +266,7 @@ struct Pending {
 /// converted are still written.
 fn convert_batch(
     inputs: &[Input],
-    settings: &ConvertSettings,
-    config: &Config,
-    cwd: &Path,
+    process: &dyn Fn(&Input) -> (FileResult, Option<Pending>),
     writer: &Writer,
 ) -> Vec<FileResult> {
     let mut results = Vec::with_capacity(inputs.len());
@@ -246,7 +275,7 @@ fn convert_batch(
         if crate::progress::interrupted() {
             break;
         }
-        let (result, write) = convert_input(input, settings, config, cwd);
+        let (result, write) = process(input);
         if let Some(write) = write {
             pending.push((results.len(), write));
         }
@@ -290,18 +319,10 @@ fn convert_input(
         changes: Vec::new(),
         diff: String::new(),
     };
-    let file = match input {
-        Input::File { path, .. } => path,
-        Input::Unreadable { message, .. } => {
-            result.reason = Some(message.clone());
-            return (result, None);
-        }
-        Input::Stdin { .. } => return (result, None),
-    };
-    let snapshot = match Snapshot::read(file) {
-        Ok(s) => s,
-        Err(e) => {
-            result.reason = Some(format!("cannot read the file: {e}"));
+    let (file, snapshot) = match open(input) {
+        Ok(opened) => opened,
+        Err(reason) => {
+            result.reason = reason;
             return (result, None);
         }
     };
@@ -332,8 +353,21 @@ fn convert_input(
     (result, write)
 }
 
+/// The file an input names and its bytes, or the reason (if any) the report gives.
+pub(crate) fn open(input: &Input) -> Result<(&PathBuf, Snapshot), Option<String>> {
+    let file = match input {
+        Input::File { path, .. } => path,
+        Input::Unreadable { message, .. } => return Err(Some(message.clone())),
+        Input::Stdin { .. } => return Err(None),
+    };
+    match Snapshot::read(file) {
+        Ok(s) => Ok((file, s)),
+        Err(e) => Err(Some(format!("cannot read the file: {e}"))),
+    }
+}
+
 /// Fields that `--dates` converts: those the config types `epoch` or `datetime`, else `date`.
-fn date_fields(config: &Config, cwd: &Path, path: &Path) -> Vec<(String, FieldType)> {
+pub(crate) fn date_fields(config: &Config, cwd: &Path, path: &Path) -> Vec<(String, FieldType)> {
     let schema = config.schema_for_file(cwd, path);
     let fields: Vec<(String, FieldType)> = schema
         .date_fields()

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod convert;
+pub mod edit;
 pub mod explain;
 pub mod init;
 
@@ -33,6 +34,8 @@ pub enum CommandError {
     ThreadPool(#[from] rayon::ThreadPoolBuildError),
     #[error(transparent)]
     Write(#[from] crate::write::WriteError),
+    #[error(transparent)]
+    Edit(#[from] edit::EditFlagError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
