@@ -390,3 +390,6 @@ fn convert_after(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
