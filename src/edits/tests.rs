@@ -132,7 +132,9 @@ fn render(line: &Line, format: Format) -> (String, Vec<String>) {
 }
 
 /// Applies the operations to the model; the keys any of them touched.
-fn model(lines: &[Line], ops: &[ModelOp]) -> Option<(Vec<(String, Val)>, Vec<String>)> {
+type Model = (Vec<(String, Val)>, Vec<String>);
+
+fn model(lines: &[Line], ops: &[ModelOp]) -> Option<Model> {
     let mut m: Vec<(String, Val)> = lines
         .iter()
         .map(|l| (l.key.clone(), l.val.clone()))
