@@ -309,23 +309,11 @@ fn convert_input(
     config: &Config,
     cwd: &Path,
 ) -> (FileResult, Option<Pending>) {
-    let path = input.display().to_string();
-    let mut result = FileResult {
-        path: path.clone(),
-        from: None,
-        to: settings.to,
-        status: Status::Error,
-        reason: None,
-        changes: Vec::new(),
-        diff: String::new(),
-    };
-    let (file, snapshot) = match open(input) {
+    let (mut result, file, snapshot) = match open(input, settings.to) {
         Ok(opened) => opened,
-        Err(reason) => {
-            result.reason = reason;
-            return (result, None);
-        }
+        Err(result) => return (result, None),
     };
+    let path = result.path.clone();
     let bytes = &snapshot.bytes;
     let opts = ConvertOptions {
         to: settings.to,
@@ -353,16 +341,35 @@ fn convert_input(
     (result, write)
 }
 
-/// The file an input names and its bytes, or the reason (if any) the report gives.
-pub(crate) fn open(input: &Input) -> Result<(&PathBuf, Snapshot), Option<String>> {
+/// A file's report line (an error until it is processed), the file, and its bytes; or the
+/// line for an input that cannot be read.
+pub(crate) fn open(
+    input: &Input,
+    to: Format,
+) -> Result<(FileResult, &PathBuf, Snapshot), FileResult> {
+    let mut result = FileResult {
+        path: input.display().to_string(),
+        from: None,
+        to,
+        status: Status::Error,
+        reason: None,
+        changes: Vec::new(),
+        diff: String::new(),
+    };
     let file = match input {
         Input::File { path, .. } => path,
-        Input::Unreadable { message, .. } => return Err(Some(message.clone())),
-        Input::Stdin { .. } => return Err(None),
+        Input::Unreadable { message, .. } => {
+            result.reason = Some(message.clone());
+            return Err(result);
+        }
+        Input::Stdin { .. } => return Err(result),
     };
     match Snapshot::read(file) {
-        Ok(s) => Ok((file, s)),
-        Err(e) => Err(Some(format!("cannot read the file: {e}"))),
+        Ok(s) => Ok((result, file, s)),
+        Err(e) => {
+            result.reason = Some(format!("cannot read the file: {e}"));
+            Err(result)
+        }
     }
 }
 

@@ -146,23 +146,11 @@ fn edit_input(
     to: Option<Format>,
     tz: Option<&jiff::tz::TimeZone>,
 ) -> (FileResult, Option<Pending>) {
-    let path = input.display().to_string();
-    let mut result = FileResult {
-        path: path.clone(),
-        from: None,
-        to: settings.to,
-        status: crate::convert::Status::Error,
-        reason: None,
-        changes: Vec::new(),
-        diff: String::new(),
-    };
-    let (file, snapshot) = match open(input) {
+    let (mut result, file, snapshot) = match open(input, settings.to) {
         Ok(opened) => opened,
-        Err(reason) => {
-            result.reason = reason;
-            return (result, None);
-        }
+        Err(result) => return (result, None),
     };
+    let path = result.path.clone();
     let bytes = &snapshot.bytes;
     let opts = EditOptions {
         steps,

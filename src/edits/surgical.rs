@@ -101,21 +101,7 @@ fn cut<'a>(block: &'a str, post: &Post) -> Option<Cut<'a>> {
         }
         keys.push(index);
     }
-    let floor = usize::from(format == Format::Json);
-    let mut heads = Vec::with_capacity(keys.len());
-    for (i, &k) in keys.iter().enumerate() {
-        let above = if i == 0 { floor } else { keys[i - 1] + 1 };
-        let mut h = k;
-        let indent = indent_of(line(k));
-        while h > above
-            && format != Format::Json
-            && is_comment(line(h - 1))
-            && indent_of(line(h - 1)) == indent
-        {
-            h -= 1;
-        }
-        heads.push(h);
-    }
+    let heads = heads(&keys, format, &line);
     let mut segments = Vec::with_capacity(keys.len());
     for (i, &k) in keys.iter().enumerate() {
         let next = heads.get(i + 1).copied().unwrap_or(region_end);
@@ -135,6 +121,26 @@ fn cut<'a>(block: &'a str, post: &Post) -> Option<Cut<'a>> {
         segments,
         suffix: offset(&starts, block, region_end)..block.len(),
     })
+}
+
+/// Where each key's segment starts: the comment lines right above it, at its indentation.
+fn heads<'a>(keys: &[usize], format: Format, line: &dyn Fn(usize) -> &'a str) -> Vec<usize> {
+    let floor = usize::from(format == Format::Json);
+    let mut heads = Vec::with_capacity(keys.len());
+    for (i, &k) in keys.iter().enumerate() {
+        let above = if i == 0 { floor } else { keys[i - 1] + 1 };
+        let mut h = k;
+        let indent = indent_of(line(k));
+        while h > above
+            && format != Format::Json
+            && is_comment(line(h - 1))
+            && indent_of(line(h - 1)) == indent
+        {
+            h -= 1;
+        }
+        heads.push(h);
+    }
+    heads
 }
 
 fn offset(starts: &[usize], block: &str, line: usize) -> usize {
@@ -164,7 +170,6 @@ fn assemble(
     renamed: &[(String, String)],
 ) -> Result<Surgical, EmitError> {
     let format = post.layout.format;
-    let original = &post.table;
     let mut pieces: Vec<(String, Entry, String, String)> = Vec::new();
     let mut reformatted = Vec::new();
     for (key, entry) in intended.iter() {
@@ -172,38 +177,10 @@ fn assemble(
             .iter()
             .find(|(new, _)| new == key)
             .map_or(key.as_str(), |(_, old)| old.as_str());
-        let old = original.entries.get_full(was);
-        let kept =
-            old.filter(|(_, _, o)| o.node.same_value(&entry.node) && o.comments == entry.comments);
-        let (text, gap) = match kept {
-            Some((i, _, o)) => {
-                let seg = &cut.segments[i];
-                let text = &cut.block[seg.text.clone()];
-                let text = if was == key {
-                    Some(text.to_string())
-                } else {
-                    rekey(text, o, post, was, key)?
-                };
-                match text {
-                    Some(t) => (t, cut.block[seg.gap.clone()].to_string()),
-                    None => (fresh(format, key, entry, post)?, String::new()),
-                }
-            }
-            None => {
-                if let Some((_, _, o)) = old
-                    && matches!(
-                        (&o.node.value, &entry.node.value),
-                        (Value::Table(_), Value::Table(_))
-                    )
-                {
-                    reformatted.push(key.clone());
-                }
-                let gap = old.map_or(String::new(), |(i, _, _)| {
-                    cut.block[cut.segments[i].gap.clone()].to_string()
-                });
-                (fresh(format, key, entry, post)?, gap)
-            }
-        };
+        let (text, gap, whole) = piece(cut, post, key, was, entry)?;
+        if whole {
+            reformatted.push(key.clone());
+        }
         pieces.push((key.clone(), entry.clone(), text, gap));
     }
     if format == Format::Toml {
@@ -231,6 +208,42 @@ fn assemble(
         reformatted,
         table,
     })
+}
+
+/// The text and gap of `key` (which the original calls `was`), and whether a table value
+/// that only partly changed was re-emitted whole.
+fn piece(
+    cut: &Cut<'_>,
+    post: &Post,
+    key: &str,
+    was: &str,
+    entry: &Entry,
+) -> Result<(String, String, bool), EmitError> {
+    let format = post.layout.format;
+    let old = post.table.entries.get_full(was);
+    let gap = |i: usize| cut.block[cut.segments[i].gap.clone()].to_string();
+    match old {
+        Some((i, _, o)) if o.node.same_value(&entry.node) && o.comments == entry.comments => {
+            let text = &cut.block[cut.segments[i].text.clone()];
+            let text = if was == key {
+                Some(text.to_string())
+            } else {
+                rekey(text, o, post, was, key)?
+            };
+            Ok(match text {
+                Some(t) => (t, gap(i), false),
+                None => (fresh(format, key, entry, post)?, gap(i), false),
+            })
+        }
+        Some((i, _, o)) => {
+            let whole = matches!(
+                (&o.node.value, &entry.node.value),
+                (Value::Table(_), Value::Table(_))
+            );
+            Ok((fresh(format, key, entry, post)?, gap(i), whole))
+        }
+        None => Ok((fresh(format, key, entry, post)?, String::new(), false)),
+    }
 }
 
 fn is_header(text: &str) -> bool {
