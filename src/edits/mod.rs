@@ -259,7 +259,7 @@ fn write_verified(
     };
     crate::edit::verify(&new, layout.format, body, expected, &opts.limits)?;
     changes.push(note(
-        String::new(),
+        "(front matter)".to_string(),
         ChangeKind::Reformatted,
         "the whole front matter re-emitted: its keys do not each start a line",
     ));

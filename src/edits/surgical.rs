@@ -334,10 +334,17 @@ fn fresh(format: Format, key: &str, entry: &Entry, post: &Post) -> Result<String
     let mut one = Table::default();
     one.entries.insert(key.to_string(), entry.clone());
     let text = emit(format, &one, post.layout.line_ending)?;
-    let text = if format == Format::Json {
-        json_member(&text, post)
-    } else {
-        text
+    let text = match format {
+        Format::Json => json_member(&text, post),
+        // A YAML root mapping may be indented (`  slug: x`): new entries line up with it.
+        Format::Yaml => match first_indent(post) {
+            0 => text,
+            n => text
+                .split_inclusive('\n')
+                .map(|l| format!("{}{l}", " ".repeat(n)))
+                .collect(),
+        },
+        Format::Toml => text,
     };
     Ok(match post.layout.line_ending {
         LineEnding::Lf => text,
@@ -360,13 +367,20 @@ pub fn emit(format: Format, table: &Table, eol: LineEnding) -> Result<String, Em
     Ok(emitted.text)
 }
 
-/// The member lines of a one-member JSON object, indented as the file's first member is.
-fn json_member(object: &str, post: &Post) -> String {
-    let indent = post
-        .table
+/// The column (0-based) of the first top-level key.
+fn first_indent(post: &Post) -> usize {
+    post.table
         .iter()
         .next()
-        .map_or(2, |(_, e)| e.key_pos.col.saturating_sub(1) as usize);
+        .map_or(0, |(_, e)| e.key_pos.col.saturating_sub(1) as usize)
+}
+
+/// The member lines of a one-member JSON object, indented as the file's first member is.
+fn json_member(object: &str, post: &Post) -> String {
+    let indent = match first_indent(post) {
+        0 => 2,
+        n => n,
+    };
     let lines: Vec<&str> = object.lines().collect();
     let inner = &lines[1..lines.len().saturating_sub(1)];
     let mut out = String::new();

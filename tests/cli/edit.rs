@@ -377,3 +377,29 @@ fn to_converts_after_editing_and_tz_dates_local_dates() {
     // Midnight in Berlin (UTC+1 in March) is 23:00 UTC the day before.
     assert_eq!(read(dir.path(), "a.md"), "---\ndate: 1521068400\n---\n");
 }
+
+#[test]
+fn an_indented_yaml_root_gets_its_new_keys_at_its_indentation() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("s.md"),
+        "---\n  slug: x   \n  layout: slide\n---\nbody\n",
+    );
+    let out = edit_in(
+        dir.path(),
+        &[
+            "--write",
+            "--unset",
+            "layout",
+            "--set",
+            "draft=false",
+            "s.md",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        read(dir.path(), "s.md"),
+        "---\n  slug: x   \n  draft: false\n---\nbody\n"
+    );
+    assert!(!out.stdout.contains("reformatted"), "{}", out.stdout);
+}
