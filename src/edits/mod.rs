@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use crate::convert::{Change, ChangeKind, ConvertOptions, DatesMode, Status, Verdict};
 use crate::document::{Format, LineEnding};
-use crate::edit::{EditError, Expected};
+use crate::edit::EditError;
 use crate::formats::{DuplicateKey, EmitError, Limits};
 use crate::load::{LoadError, Post};
 use crate::value::{DateTime, DateTimeKind, Table, Value};
@@ -51,6 +51,8 @@ pub enum Refusal {
     Verify(#[from] EditError),
     #[error("`{key}`: {message}")]
     Zone { key: String, message: String },
+    #[error("`{0}` would read back differently from what the edits intend")]
+    ValueDiffers(String),
     #[error("{0}")]
     Convert(String),
 }
@@ -232,15 +234,10 @@ fn write_verified(
     changes: &mut Vec<Change>,
 ) -> Result<Vec<u8>, Refusal> {
     let layout = &post.layout;
-    let body = &bytes[layout.body.clone()];
     if let Some(Ok(s)) = surgical::rewrite(bytes, post, intended, renamed) {
         let new = splice(bytes, layout.content.clone(), &s.block);
-        let expected = Expected::Table {
-            table: &s.table,
-            duplicates: 0,
-        };
-        if crate::edit::verify(&new, layout.format, body, expected, &opts.limits).is_ok() {
-            moved(intended, &s.table, changes);
+        if let Ok(back) = verify(&new, post, bytes, intended, &opts.limits) {
+            moved(intended, &back, "", changes);
             for key in s.reformatted {
                 changes.push(note(key, ChangeKind::Reformatted, "re-emitted whole"));
             }
@@ -253,17 +250,36 @@ fn write_verified(
         LineEnding::Crlf => text.replace('\n', "\r\n"),
     };
     let new = splice(bytes, layout.content.clone(), &text);
-    let expected = Expected::Table {
-        table: intended,
-        duplicates: 0,
-    };
-    crate::edit::verify(&new, layout.format, body, expected, &opts.limits)?;
+    let back = verify(&new, post, bytes, intended, &opts.limits)?;
+    moved(intended, &back, "", changes);
     changes.push(note(
         "(front matter)".to_string(),
         ChangeKind::Reformatted,
         "the whole front matter re-emitted: its keys do not each start a line",
     ));
     Ok(new)
+}
+
+/// Loads `new` as a later run will: the same format, no duplicate key, the same body, and
+/// every intended value (key order aside: TOML may move keys, and each move is listed).
+fn verify(
+    new: &[u8],
+    post: &Post,
+    old: &[u8],
+    intended: &Table,
+    limits: &Limits,
+) -> Result<Table, Refusal> {
+    let back = Post::load(new, limits).map_err(|e| Refusal::Verify(EditError::DoesNotLoad(e)))?;
+    if back.layout.format != post.layout.format || !back.duplicates.is_empty() {
+        return Err(Refusal::Verify(EditError::ValuesChanged));
+    }
+    if back.body(new) != post.body(old) {
+        return Err(Refusal::Verify(EditError::BodyChanged));
+    }
+    match crate::convert::first_difference(intended, &back.table, "") {
+        Some(path) => Err(Refusal::ValueDiffers(path)),
+        None => Ok(back.table),
+    }
 }
 
 fn note(key: String, kind: ChangeKind, detail: &str) -> Change {
@@ -276,20 +292,28 @@ fn note(key: String, kind: ChangeKind, detail: &str) -> Change {
     }
 }
 
-/// TOML keeps plain keys before tables: a key written before one it followed is listed.
-fn moved(intended: &Table, written: &Table, changes: &mut Vec<Change>) {
+/// TOML keeps plain keys before tables: a key written before one it followed is listed,
+/// at any depth.
+fn moved(intended: &Table, written: &Table, parent: &str, changes: &mut Vec<Change>) {
     let keys: Vec<&String> = written.entries.keys().collect();
     for (i, key) in keys.iter().enumerate() {
         let was = intended.entries.get_index_of(*key).unwrap_or(0);
         let jumped = keys[i + 1..]
             .iter()
             .any(|k| intended.entries.get_index_of(*k).is_some_and(|j| j < was));
+        let path = crate::formats::key_path(parent, key);
         if jumped {
             changes.push(note(
-                (*key).clone(),
+                path.clone(),
                 ChangeKind::Moved,
                 "TOML puts plain keys before tables",
             ));
+        }
+        if let (Some(Value::Table(a)), Some(Value::Table(b))) = (
+            intended.get(key).map(|e| &e.node.value),
+            written.get(key).map(|e| &e.node.value),
+        ) {
+            moved(a, b, &path, changes);
         }
     }
 }

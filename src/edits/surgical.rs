@@ -35,8 +35,6 @@ pub struct Surgical {
     pub block: String,
     /// Top-level keys whose table value was written afresh though only part of it changed.
     pub reformatted: Vec<String>,
-    /// The table in the order its text reads back (TOML puts plain keys before tables).
-    pub table: Table,
 }
 
 /// The block for `intended`, reusing the original lines of `post` (from `bytes`) wherever
@@ -170,7 +168,7 @@ fn assemble(
     renamed: &[(String, String)],
 ) -> Result<Surgical, EmitError> {
     let format = post.layout.format;
-    let mut pieces: Vec<(String, Entry, String, String)> = Vec::new();
+    let mut pieces: Vec<(String, String)> = Vec::new();
     let mut reformatted = Vec::new();
     for (key, entry) in intended.iter() {
         let was = renamed
@@ -181,33 +179,24 @@ fn assemble(
         if whole {
             reformatted.push(key.clone());
         }
-        pieces.push((key.clone(), entry.clone(), text, gap));
+        pieces.push((text, gap));
     }
     if format == Format::Toml {
         // Plain keys first: after a `[table]` header a key would belong to that table.
-        pieces.sort_by_key(|(_, _, text, _)| is_header(text));
+        pieces.sort_by_key(|(text, _)| is_header(text));
     }
     let mut block = cut.block[cut.prefix.clone()].to_string();
     let count = pieces.len();
-    let mut table = Table {
-        entries: Default::default(),
-        trailing_comments: intended.trailing_comments.clone(),
-    };
-    for (i, (key, entry, text, gap)) in pieces.into_iter().enumerate() {
+    for (i, (text, gap)) in pieces.into_iter().enumerate() {
         if format == Format::Json {
             block.push_str(&json_comma(&text, i + 1 < count));
         } else {
             block.push_str(&text);
         }
         block.push_str(&gap);
-        table.entries.insert(key, entry);
     }
     block.push_str(&cut.block[cut.suffix.clone()]);
-    Ok(Surgical {
-        block,
-        reformatted,
-        table,
-    })
+    Ok(Surgical { block, reformatted })
 }
 
 /// The text and gap of `key` (which the original calls `was`), and whether a table value

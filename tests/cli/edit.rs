@@ -403,3 +403,26 @@ fn an_indented_yaml_root_gets_its_new_keys_at_its_indentation() {
     );
     assert!(!out.stdout.contains("reformatted"), "{}", out.stdout);
 }
+
+#[test]
+fn a_key_set_in_a_toml_table_with_subtables_goes_before_them_and_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = "+++\ntitle = \"x\"\n\n[extra]\nlicense = \"MIT\"\n\n[extra.author]\nname = \"cx48\"\n+++\n";
+    write(&dir.path().join("t.md"), before);
+    let out = edit_in(dir.path(), &["--write", "--set", "extra.x=1", "t.md"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        read(dir.path(), "t.md"),
+        "+++\ntitle = \"x\"\n\n[extra]\nlicense = \"MIT\"\nx = 1\n\n[extra.author]\nname = \"cx48\"\n+++\n"
+    );
+    assert!(
+        out.stdout.contains("t.md: note: `extra.x` moved"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("t.md: note: `extra` reformatted"),
+        "{}",
+        out.stdout
+    );
+}
