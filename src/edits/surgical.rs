@@ -168,7 +168,7 @@ fn assemble(
     renamed: &[(String, String)],
 ) -> Result<Surgical, EmitError> {
     let format = post.layout.format;
-    let mut pieces: Vec<(String, String)> = Vec::new();
+    let mut pieces: Vec<(String, String, bool)> = Vec::new();
     let mut reformatted = Vec::new();
     for (key, entry) in intended.iter() {
         let was = renamed
@@ -176,18 +176,32 @@ fn assemble(
             .find(|(new, _)| new == key)
             .map_or(key.as_str(), |(_, old)| old.as_str());
         let (text, gap, whole) = piece(cut, post, key, was, entry)?;
+        // A `[table]` set off by a blank line (or a new one) keeps that blank line above it
+        // when the entry it followed is gone.
+        let set_off = match post.table.entries.get_index_of(was) {
+            Some(i) => blank_before(cut.block, cut.segments[i].text.start),
+            None => true,
+        };
         if whole {
             reformatted.push(key.clone());
         }
-        pieces.push((text, gap));
+        pieces.push((text, gap, set_off));
     }
     if format == Format::Toml {
         // Plain keys first: after a `[table]` header a key would belong to that table.
-        pieces.sort_by_key(|(text, _)| is_header(text));
+        pieces.sort_by_key(|(text, ..)| is_header(text));
     }
     let mut block = cut.block[cut.prefix.clone()].to_string();
     let count = pieces.len();
-    for (i, (text, gap)) in pieces.into_iter().enumerate() {
+    let eol = match post.layout.line_ending {
+        LineEnding::Lf => "\n",
+        LineEnding::Crlf => "\r\n",
+    };
+    for (i, (text, gap, set_off)) in pieces.into_iter().enumerate() {
+        let after_blank = block.is_empty() || block.ends_with("\n\n") || block.ends_with("\n\r\n");
+        if format == Format::Toml && set_off && is_header(&text) && !after_blank {
+            block.push_str(eol);
+        }
         if format == Format::Json {
             block.push_str(&json_comma(&text, i + 1 < count));
         } else {
@@ -233,6 +247,11 @@ fn piece(
         }
         None => Ok((fresh(format, key, entry, post)?, String::new(), false)),
     }
+}
+
+fn blank_before(block: &str, at: usize) -> bool {
+    let before = &block[..at];
+    before.ends_with("\n\n") || before.ends_with("\n\r\n")
 }
 
 fn is_header(text: &str) -> bool {

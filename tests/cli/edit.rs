@@ -105,7 +105,7 @@ fn toml_plain_keys_go_before_tables_and_a_moved_key_creates_its_table() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(
         read(dir.path(), "b.md"),
-        "+++\ntitle = \"Hello\" # keep\ndraft = false\n[params]\nauthor = \"x\"\n[taxonomies]\ntags = [\"Docker\", \"rust\"]\n+++\nbody\n"
+        "+++\ntitle = \"Hello\" # keep\ndraft = false\n\n[params]\nauthor = \"x\"\n\n[taxonomies]\ntags = [\"Docker\", \"rust\"]\n+++\nbody\n"
     );
     assert!(
         out.stdout.contains("b.md: note: `draft` moved"),
@@ -424,5 +424,27 @@ fn a_key_set_in_a_toml_table_with_subtables_goes_before_them_and_is_listed() {
         out.stdout.contains("t.md: note: `extra` reformatted"),
         "{}",
         out.stdout
+    );
+}
+
+#[test]
+fn nest_unknown_moves_the_keys_the_schema_does_not_list() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("fmx.toml"),
+        "required = [\"title\"]\n\n[fields.date]\ntype = \"any\"\n",
+    );
+    write(
+        &dir.path().join("a.md"),
+        "+++\ntitle = \"x\"\n# who\nauthor = \"Ann\"\ndate = 2018-03-15\n+++\n",
+    );
+    let out = run(fmx()
+        .current_dir(dir.path())
+        .args(["edit", "--color", "never", "--no-progress", "--write"])
+        .args(["--nest-unknown", "extra", "a.md"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        read(dir.path(), "a.md"),
+        "+++\ntitle = \"x\"\ndate = 2018-03-15\n\n[extra]\n# who\nauthor = \"Ann\"\n+++\n"
     );
 }
