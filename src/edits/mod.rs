@@ -241,6 +241,21 @@ fn write_verified(
             for key in s.reformatted {
                 changes.push(note(key, ChangeKind::Reformatted, "re-emitted whole"));
             }
+            for (key, text) in s.dropped {
+                let from = Some(format!("#{text}"));
+                let listed = changes
+                    .iter()
+                    .any(|c| c.kind == ChangeKind::CommentRemoved && c.from == from);
+                if !listed {
+                    changes.push(Change {
+                        key,
+                        kind: ChangeKind::CommentRemoved,
+                        from,
+                        to: None,
+                        detail: None,
+                    });
+                }
+            }
             return Ok(new);
         }
     }

@@ -35,6 +35,8 @@ pub struct Surgical {
     pub block: String,
     /// Top-level keys whose table value was written afresh though only part of it changed.
     pub reformatted: Vec<String>,
+    /// Comment lines below a removed key's value (its gap), with the key: they go with it.
+    pub dropped: Vec<(String, String)>,
 }
 
 /// The block for `intended`, reusing the original lines of `post` (from `bytes`) wherever
@@ -210,7 +212,11 @@ fn assemble(
         block.push_str(&gap);
     }
     block.push_str(&cut.block[cut.suffix.clone()]);
-    Ok(Surgical { block, reformatted })
+    Ok(Surgical {
+        block,
+        reformatted,
+        dropped: dropped_comments(cut, post, intended, renamed),
+    })
 }
 
 /// The text and gap of `key` (which the original calls `was`), and whether a table value
@@ -247,6 +253,31 @@ fn piece(
         }
         None => Ok((fresh(format, key, entry, post)?, String::new(), false)),
     }
+}
+
+/// The comment lines in the gaps of the original keys that are gone.
+fn dropped_comments(
+    cut: &Cut<'_>,
+    post: &Post,
+    intended: &Table,
+    renamed: &[(String, String)],
+) -> Vec<(String, String)> {
+    let mut dropped = Vec::new();
+    for (i, key) in post.table.entries.keys().enumerate() {
+        let renamed_away = renamed.iter().any(|(_, old)| old == key);
+        if renamed_away || intended.entries.contains_key(key) {
+            continue;
+        }
+        let gap = &cut.block[cut.segments[i].gap.clone()];
+        for line in gap.lines().filter(|l| is_comment(l)) {
+            let text = line
+                .trim_start()
+                .trim_start_matches('#')
+                .trim_end_matches('\r');
+            dropped.push((key.clone(), text.to_string()));
+        }
+    }
+    dropped
 }
 
 fn blank_before(block: &str, at: usize) -> bool {

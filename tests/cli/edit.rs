@@ -448,3 +448,24 @@ fn nest_unknown_moves_the_keys_the_schema_does_not_list() {
         "+++\ntitle = \"x\"\ndate = 2018-03-15\n\n[extra]\n# who\nauthor = \"Ann\"\n+++\n"
     );
 }
+
+#[test]
+fn a_comment_below_a_removed_key_goes_with_it_and_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("a.md"),
+        "---\ntitle: x\nlayout: post\n# layout is Jekyll's\n\ndate: 2020-01-01\n---\n",
+    );
+    let out = edit_in(dir.path(), &["--write", "--unset", "layout", "a.md"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        read(dir.path(), "a.md"),
+        "---\ntitle: x\ndate: 2020-01-01\n---\n"
+    );
+    assert!(
+        out.stdout
+            .contains("a.md: note: `layout` comment-removed: # layout is Jekyll's"),
+        "{}",
+        out.stdout
+    );
+}
