@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use fmx::commands::ConfigChoice;
 use fmx::commands::check::{CheckSettings, FixMode};
 use fmx::commands::convert::{ConvertSettings, Mode, ReportFormat};
+use fmx::commands::edit::{EditSettings, RawOp};
 use fmx::convert::DatesMode;
 use fmx::document::Format;
 use fmx::formats::yaml::YamlVersion;
@@ -31,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite front matter in another format: a dry run with diffs unless --write.
     Convert(ConvertArgs),
+    /// Edit front matter surgically (set, unset, rename, …): a dry run with diffs unless --write.
+    Edit(EditArgs),
     /// Write a starter fmx.toml, or infer one from an existing archive.
     Init {
         /// Read these posts and propose the fields and types they share.
@@ -132,6 +135,153 @@ pub struct ConvertArgs {
     pub common: CommonArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Files or folders to edit (folders are walked).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Add or replace a value given as JSON: `draft=false`, `'tags=["a","b"]'`.
+    #[arg(long, value_name = "KEY=JSON")]
+    pub set: Vec<String>,
+    /// Add or replace a string value, written without quotes: `author=Ann Smith`.
+    #[arg(long, value_name = "KEY=TEXT")]
+    pub set_str: Vec<String>,
+    /// Remove a key (a missing key is not an error).
+    #[arg(long, value_name = "KEY")]
+    pub unset: Vec<String>,
+    /// Move a value to another key or path: `url=permalink`, `tags=taxonomies.tags`.
+    #[arg(long, value_name = "FROM=TO")]
+    pub rename: Vec<String>,
+    /// Replace a string equal to OLD (or each such item of an array of strings) with NEW.
+    #[arg(long, num_args = 3, value_names = ["KEY", "OLD", "NEW"])]
+    pub replace: Vec<String>,
+    /// Set KEY from a leading `YYYY-MM-DD-` in the file name, when KEY is absent.
+    #[arg(long, value_name = "KEY")]
+    pub date_from_filename: Vec<String>,
+    /// Move every top-level key the fmx.toml schema does not list under TABLE.
+    #[arg(long, value_name = "TABLE")]
+    pub nest_unknown: Vec<String>,
+    /// Remove every key whose value is null.
+    #[arg(long)]
+    pub drop_null: bool,
+    /// Apply the ordered steps of a TOML recipe file.
+    #[arg(long, value_name = "FILE")]
+    pub recipe: Vec<PathBuf>,
+    /// Convert to this format in the same pass, after the edits.
+    #[arg(long, value_enum)]
+    pub to: Option<ToArg>,
+    /// Apply the edits (atomically, file by file).
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Write nothing; exit 1 if any file would change (for CI).
+    #[arg(long)]
+    pub check: bool,
+    /// With --write: skip flushing the new files to disk.
+    #[arg(long, requires = "write")]
+    pub no_fsync: bool,
+    /// Date fields: keep them, or turn them into epoch seconds or RFC 3339 date-times.
+    #[arg(long, value_enum, default_value_t = DatesArg::Keep)]
+    pub dates: DatesArg,
+    /// The IANA time zone (`Europe/Berlin`) local dates are read in, for --dates.
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Which YAML reads the posts: 1.1 (Jekyll, PyYAML) or 1.2. Wins over `yaml` in fmx.toml.
+    #[arg(long, value_name = "VERSION", value_parser = parse_yaml_version)]
+    pub yaml: Option<YamlVersion>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = ConvertFormatArg::Human)]
+    pub output_format: ConvertFormatArg,
+    /// Print only refusals and errors, and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl EditArgs {
+    /// The settings; `matches` (this subcommand's) gives the operations' command-line order.
+    pub fn settings(&self, matches: &clap::ArgMatches) -> EditSettings {
+        let base = ConvertArgs {
+            paths: self.paths.clone(),
+            to: self.to.unwrap_or(ToArg::Yaml),
+            write: self.write,
+            check: self.check,
+            no_fsync: self.no_fsync,
+            dates: self.dates,
+            yaml: self.yaml,
+            config: ConfigArgs {
+                config: self.config.config.clone(),
+                no_config: self.config.no_config,
+            },
+            output_format: self.output_format,
+            quiet: self.quiet,
+            common: CommonArgs {
+                jobs: self.common.jobs,
+                exclude: self.common.exclude.clone(),
+                color: self.common.color,
+                no_progress: self.common.no_progress,
+            },
+        }
+        .settings();
+        EditSettings {
+            base,
+            ops: self.ops_in_order(matches),
+            to: self.to.map(ToArg::format),
+            tz: self.tz.clone(),
+        }
+    }
+
+    fn ops_in_order(&self, matches: &clap::ArgMatches) -> Vec<RawOp> {
+        let mut ops: Vec<(usize, RawOp)> = Vec::new();
+        let mut each = |id: &str, values: Vec<RawOp>| {
+            let at: Vec<usize> = matches
+                .indices_of(id)
+                .map(Iterator::collect)
+                .unwrap_or_default();
+            // `--replace` takes three values: its position is its first value's.
+            let step = at.len().checked_div(values.len()).unwrap_or(1).max(1);
+            ops.extend(at.into_iter().step_by(step).zip(values));
+        };
+        each("set", self.set.iter().cloned().map(RawOp::Set).collect());
+        each(
+            "set_str",
+            self.set_str.iter().cloned().map(RawOp::SetStr).collect(),
+        );
+        each(
+            "unset",
+            self.unset.iter().cloned().map(RawOp::Unset).collect(),
+        );
+        each(
+            "rename",
+            self.rename.iter().cloned().map(RawOp::Rename).collect(),
+        );
+        let replace = self
+            .replace
+            .chunks(3)
+            .map(|c| RawOp::Replace(c[0].clone(), c[1].clone(), c[2].clone()))
+            .collect();
+        each("replace", replace);
+        let dates = self.date_from_filename.iter().cloned();
+        each(
+            "date_from_filename",
+            dates.map(RawOp::DateFromFilename).collect(),
+        );
+        let nest = self.nest_unknown.iter().cloned();
+        each("nest_unknown", nest.map(RawOp::NestUnknown).collect());
+        if self.drop_null {
+            each("drop_null", vec![RawOp::DropNull]);
+        }
+        each(
+            "recipe",
+            self.recipe.iter().cloned().map(RawOp::Recipe).collect(),
+        );
+        ops.sort_by_key(|(at, _)| *at);
+        ops.into_iter().map(|(_, op)| op).collect()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ToArg {
     Yaml,
@@ -152,15 +302,21 @@ pub enum ConvertFormatArg {
     Json,
 }
 
+impl ToArg {
+    fn format(self) -> Format {
+        match self {
+            ToArg::Yaml => Format::Yaml,
+            ToArg::Toml => Format::Toml,
+            ToArg::Json => Format::Json,
+        }
+    }
+}
+
 impl ConvertArgs {
     pub fn settings(&self) -> ConvertSettings {
         ConvertSettings {
             paths: self.paths.clone(),
-            to: match self.to {
-                ToArg::Yaml => Format::Yaml,
-                ToArg::Toml => Format::Toml,
-                ToArg::Json => Format::Json,
-            },
+            to: self.to.format(),
             mode: if self.write {
                 Mode::Write
             } else if self.check {

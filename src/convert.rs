@@ -56,6 +56,18 @@ pub enum ChangeKind {
     DateToRfc3339,
     /// A plain string Psych (Jekyll) reads as a time, written as a date-time (`--yaml 1.1`).
     PsychTime,
+    // `fmx edit`'s changes, one per operation that changed a value.
+    Set,
+    Unset,
+    Renamed,
+    Replaced,
+    DroppedNull,
+    Nested,
+    DateFromFilename,
+    /// An entry re-emitted whole because the edit could not touch only its lines.
+    Reformatted,
+    /// A comment removed with its key.
+    CommentRemoved,
 }
 
 impl ChangeKind {
@@ -67,6 +79,15 @@ impl ChangeKind {
             ChangeKind::DateToEpoch => "date-to-epoch",
             ChangeKind::DateToRfc3339 => "date-to-rfc3339",
             ChangeKind::PsychTime => "psych-time",
+            ChangeKind::Set => "set",
+            ChangeKind::Unset => "unset",
+            ChangeKind::Renamed => "renamed",
+            ChangeKind::Replaced => "replaced",
+            ChangeKind::DroppedNull => "dropped-null",
+            ChangeKind::Nested => "nested",
+            ChangeKind::DateFromFilename => "date-from-filename",
+            ChangeKind::Reformatted => "reformatted",
+            ChangeKind::CommentRemoved => "comment-removed",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod convert;
 pub mod diagnostic;
 pub mod document;
 pub mod edit;
+pub mod edits;
 pub mod epoch;
 pub mod fix;
 pub mod formats;

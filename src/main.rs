@@ -6,15 +6,19 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anstream::AutoStream;
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command};
 use fmx::commands::{self, CommandError, ExitStatus};
 
 /// The one place a command error is printed, and the one exit path.
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let status = match run(cli) {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let status = match run(cli, &matches) {
         Ok(status) => status,
         Err(e) if e.is_broken_pipe() => ExitStatus::Success,
         Err(e) => {
@@ -27,7 +31,7 @@ fn main() -> ExitCode {
 
 // Stderr is never held locked for a whole command: the progress bar's tick thread draws on
 // it, and a lock held here made the main thread wait for that thread forever on a terminal.
-fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
+fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<ExitStatus, CommandError> {
     match cli.command {
         Command::Check(args) => {
             let color = args.common.color.choice();
@@ -47,6 +51,15 @@ fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             let mut out = fmx::report::stream::stdout(color);
             let mut err = AutoStream::new(std::io::stderr(), color);
             let status = commands::convert::run(&args.settings(), &mut out, &mut err)?;
+            out.flush()?;
+            Ok(status)
+        }
+        Command::Edit(args) => {
+            let color = args.common.color.choice();
+            let mut out = fmx::report::stream::stdout(color);
+            let mut err = AutoStream::new(std::io::stderr(), color);
+            let edit = matches.subcommand_matches("edit").unwrap_or(matches);
+            let status = commands::edit::run(&args.settings(edit), &mut out, &mut err)?;
             out.flush()?;
             Ok(status)
         }

@@ -12,8 +12,10 @@ use super::{CommandError, ConfigChoice, ExitStatus, is_broken_pipe, load_config}
 use crate::config::{Config, FieldType, Schema};
 use crate::convert::{ConvertOptions, DatesMode, Status, Verdict, convert_bytes};
 use crate::document::Format;
-use crate::report::convert::{FileResult, Printer, ReportSettings, Totals};
+pub use crate::report::convert::Action;
+pub(crate) use crate::report::convert::FileResult;
 pub use crate::report::convert::{Mode, ReportFormat};
+use crate::report::convert::{Printer, ReportSettings, Totals};
 use crate::walk::{Input, Walker};
 use crate::write::{Replacement, Snapshot, Writer};
 
@@ -40,6 +42,22 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, CommandError> {
+    drive(settings, Action::Convert, &convert_input, out, err)
+}
+
+/// Reads one file and makes its new bytes; in `--write` mode a changed file comes back to be
+/// written. `convert` and `edit` differ only here.
+pub(crate) type Process<'p> =
+    dyn Fn(&Input, &ConvertSettings, &Config, &Path) -> (FileResult, Option<Pending>) + Sync + 'p;
+
+/// Walks, processes, writes and reports: everything `convert` and `edit` share.
+pub(crate) fn drive(
+    settings: &ConvertSettings,
+    action: Action,
+    process: &Process<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, CommandError> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
     let mut config = load_config(&settings.config, &cwd)?;
@@ -57,13 +75,14 @@ pub fn run(
     if settings.mode == Mode::Write {
         crate::progress::stop_on_ctrl_c();
     }
-    let plan = Plan::new(settings, &config, &cwd);
+    let plan = Plan::new(settings, &config, &cwd, process, action);
     let mut printer = Printer::new(
         ReportSettings {
             mode: settings.mode,
             format: settings.output_format,
             quiet: settings.quiet,
             to: settings.to,
+            action,
         },
         out,
     );
@@ -87,8 +106,9 @@ pub fn run(
     if crate::progress::interrupted() {
         writeln!(
             err,
-            "interrupted: {} files were processed, the others not; each file is either as it was or fully converted",
-            totals.files
+            "interrupted: {} files were processed, the others not; each file is either as it was or fully {}",
+            totals.files,
+            action.past()
         )?;
         return Ok(ExitStatus::Interrupted);
     }
@@ -104,6 +124,8 @@ pub fn run(
 /// How a run is driven: threads, batch size, the writer, what every batch needs.
 struct Plan<'a> {
     settings: &'a ConvertSettings,
+    process: &'a Process<'a>,
+    action: Action,
     config: &'a Config,
     cwd: &'a Path,
     writer: Writer,
@@ -116,7 +138,13 @@ struct Plan<'a> {
 type Driven = (Totals, std::io::Result<()>);
 
 impl<'a> Plan<'a> {
-    fn new(settings: &'a ConvertSettings, config: &'a Config, cwd: &'a Path) -> Self {
+    fn new(
+        settings: &'a ConvertSettings,
+        config: &'a Config,
+        cwd: &'a Path,
+        process: &'a Process<'a>,
+        action: Action,
+    ) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         // A durable write waits on the disk once per batch: one more batch in flight per
         // core keeps the CPU busy meanwhile.
@@ -133,6 +161,8 @@ impl<'a> Plan<'a> {
         };
         Plan {
             settings,
+            process,
+            action,
             config,
             cwd,
             writer: Writer::new(settings.fsync),
@@ -143,7 +173,8 @@ impl<'a> Plan<'a> {
     }
 
     fn batch(&self, inputs: &[Input]) -> Vec<FileResult> {
-        convert_batch(inputs, self.settings, self.config, self.cwd, &self.writer)
+        let process = |input: &Input| (self.process)(input, self.settings, self.config, self.cwd);
+        convert_batch(inputs, &process, &self.writer)
     }
 
     /// Every file has output (a diff, a JSON entry), in path order: take the paths a sorted
@@ -165,8 +196,9 @@ impl<'a> Plan<'a> {
             let Some(window) = windows.next_window() else {
                 break;
             };
-            let bar = bar
-                .get_or_insert_with(|| crate::progress::counter(self.show_progress, "converting"));
+            let bar = bar.get_or_insert_with(|| {
+                crate::progress::counter(self.show_progress, self.action.progressive())
+            });
             for from in (0..window.len()).step_by(256) {
                 if crate::progress::interrupted() {
                     break 'windows;
@@ -197,7 +229,7 @@ impl<'a> Plan<'a> {
     /// keep just those lines, sort them at the end.
     fn as_found(&self, walker: &Walker, printer: &mut Printer<'_>) -> Result<Driven, CommandError> {
         let kept: Mutex<(Totals, Vec<FileResult>)> = Mutex::new((Totals::default(), Vec::new()));
-        let bar = crate::progress::counter(self.show_progress, "converting");
+        let bar = crate::progress::counter(self.show_progress, self.action.progressive());
         let mode = self.settings.mode;
         let visited = walker.visit_batches(&self.settings.paths, self.threads, &|inputs| {
             for inputs in inputs.chunks(self.batch) {
@@ -230,10 +262,10 @@ impl<'a> Plan<'a> {
 const SORTED_WINDOW: usize = 16_384;
 
 /// A converted file waiting for its batch to be written.
-struct Pending {
-    path: PathBuf,
-    snapshot: Snapshot,
-    new: Vec<u8>,
+pub(crate) struct Pending {
+    pub path: PathBuf,
+    pub snapshot: Snapshot,
+    pub new: Vec<u8>,
 }
 
 /// Converts a batch of files in order and then writes those that changed, together (see
@@ -241,9 +273,7 @@ struct Pending {
 /// converted are still written.
 fn convert_batch(
     inputs: &[Input],
-    settings: &ConvertSettings,
-    config: &Config,
-    cwd: &Path,
+    process: &dyn Fn(&Input) -> (FileResult, Option<Pending>),
     writer: &Writer,
 ) -> Vec<FileResult> {
     let mut results = Vec::with_capacity(inputs.len());
@@ -253,7 +283,7 @@ fn convert_batch(
         if crate::progress::interrupted() {
             break;
         }
-        let (result, write) = convert_input(input, settings, config, cwd);
+        let (result, write) = process(input);
         if let Some(write) = write {
             held += write.snapshot.bytes.len() + write.new.len();
             pending.push((results.len(), write));
@@ -300,31 +330,11 @@ fn convert_input(
     config: &Config,
     cwd: &Path,
 ) -> (FileResult, Option<Pending>) {
-    let path = input.display().to_string();
-    let mut result = FileResult {
-        path: path.clone(),
-        from: None,
-        to: settings.to,
-        status: Status::Error,
-        reason: None,
-        changes: Vec::new(),
-        diff: String::new(),
+    let (mut result, file, snapshot) = match open(input, settings.to, &config.limits) {
+        Ok(opened) => opened,
+        Err(result) => return (result, None),
     };
-    let file = match input {
-        Input::File { path, .. } => path,
-        Input::Unreadable { message, .. } => {
-            result.reason = Some(message.clone());
-            return (result, None);
-        }
-        Input::Stdin { .. } => return (result, None),
-    };
-    let snapshot = match Snapshot::read(file, crate::write::max_post_bytes(&config.limits)) {
-        Ok(s) => s,
-        Err(e) => {
-            result.reason = Some(format!("cannot read the file: {e}"));
-            return (result, None);
-        }
-    };
+    let path = result.path.clone();
     let bytes = &snapshot.bytes;
     let opts = ConvertOptions {
         to: settings.to,
@@ -351,6 +361,39 @@ fn convert_input(
         _ => None,
     };
     (result, write)
+}
+
+/// A file's report line (an error until it is processed), the file, and its bytes; or the
+/// line for an input that cannot be read.
+pub(crate) fn open<'i>(
+    input: &'i Input,
+    to: Format,
+    limits: &crate::formats::Limits,
+) -> Result<(FileResult, &'i PathBuf, Snapshot), FileResult> {
+    let mut result = FileResult {
+        path: input.display().to_string(),
+        from: None,
+        to,
+        status: Status::Error,
+        reason: None,
+        changes: Vec::new(),
+        diff: String::new(),
+    };
+    let file = match input {
+        Input::File { path, .. } => path,
+        Input::Unreadable { message, .. } => {
+            result.reason = Some(message.clone());
+            return Err(result);
+        }
+        Input::Stdin { .. } => return Err(result),
+    };
+    match Snapshot::read(file, crate::write::max_post_bytes(limits)) {
+        Ok(s) => Ok((result, file, s)),
+        Err(e) => {
+            result.reason = Some(format!("cannot read the file: {e}"));
+            Err(result)
+        }
+    }
 }
 
 /// Fields that `--dates` converts: those the schema types `epoch` or `datetime`, else `date`.

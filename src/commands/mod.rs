@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod convert;
+pub mod edit;
 pub mod explain;
 pub mod init;
 pub mod schema;
@@ -37,6 +38,8 @@ pub enum CommandError {
     Write(#[from] crate::write::WriteError),
     #[error(transparent)]
     Server(#[from] crate::server::ServerError),
+    #[error(transparent)]
+    Edit(#[from] edit::EditFlagError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }

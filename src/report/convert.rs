@@ -25,6 +25,29 @@ pub enum ReportFormat {
     Json,
 }
 
+/// What the run does to a file: the words its report uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Convert,
+    Edit,
+}
+
+impl Action {
+    pub fn past(self) -> &'static str {
+        match self {
+            Action::Convert => "converted",
+            Action::Edit => "edited",
+        }
+    }
+
+    pub fn progressive(self) -> &'static str {
+        match self {
+            Action::Convert => "converting",
+            Action::Edit => "editing",
+        }
+    }
+}
+
 /// What the report needs to know about the run.
 #[derive(Clone, Copy, Debug)]
 pub struct ReportSettings {
@@ -32,6 +55,7 @@ pub struct ReportSettings {
     pub format: ReportFormat,
     pub quiet: bool,
     pub to: Format,
+    pub action: Action,
 }
 
 /// One file's line in the report.
@@ -116,20 +140,25 @@ impl<'a> Printer<'a> {
 
     /// The line for stderr: what was (or would be) converted, with the counts.
     pub fn summary_line(&self, totals: &Totals, elapsed: std::time::Duration) -> String {
-        let verb = match self.settings.mode {
-            Mode::Write => "converted",
-            Mode::DryRun | Mode::Check => "would convert",
+        let verb = match (self.settings.mode, self.settings.action) {
+            (Mode::Write, Action::Convert) => "converted",
+            (Mode::DryRun | Mode::Check, Action::Convert) => "would convert",
+            (Mode::Write, Action::Edit) => "edited",
+            (Mode::DryRun | Mode::Check, Action::Edit) => "would edit",
         };
         let tail = match self.settings.mode {
             Mode::DryRun => " (dry run: nothing written; --write applies it)",
             Mode::Check => " (--check: nothing written)",
             Mode::Write => "",
         };
+        let to = match self.settings.action {
+            Action::Convert => format!(" to {}", self.settings.to),
+            Action::Edit => String::new(),
+        };
         format!(
-            "{verb} {} of {} files to {}: {} unchanged, {} refused, {} errors in {:.2}s{tail}",
+            "{verb} {} of {} files{to}: {} unchanged, {} refused, {} errors in {:.2}s{tail}",
             totals.converted,
             totals.files,
-            self.settings.to,
             totals.unchanged,
             totals.refused,
             totals.errors,
@@ -163,12 +192,19 @@ fn human_file(
             if settings.mode == Mode::DryRun {
                 crate::report::diff::write(out, &r.diff)?;
             } else if settings.mode == Mode::Check {
-                writeln!(
-                    out,
-                    "{bold}{}{bold:#}: would be converted to {}",
-                    shown::escaped(&r.path),
-                    settings.to
-                )?;
+                match settings.action {
+                    Action::Convert => writeln!(
+                        out,
+                        "{bold}{}{bold:#}: would be converted to {}",
+                        shown::escaped(&r.path),
+                        settings.to
+                    )?,
+                    Action::Edit => writeln!(
+                        out,
+                        "{bold}{}{bold:#}: would be edited",
+                        shown::escaped(&r.path)
+                    )?,
+                }
             }
             if !settings.quiet {
                 for c in &r.changes {
@@ -210,6 +246,8 @@ fn describe(c: &Change) -> String {
         ));
     } else if let Some(from) = &c.from {
         s.push_str(&format!(": {}", shown::bounded(from)));
+    } else if let Some(to) = &c.to {
+        s.push_str(&format!(": → {}", shown::bounded(to)));
     }
     if let Some(d) = &c.detail {
         s.push_str(&format!(" ({})", shown::escaped(d)));

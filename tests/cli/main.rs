@@ -8,6 +8,7 @@ mod convert;
 mod corpus;
 mod delimiters;
 mod dist;
+mod edit;
 mod escaping;
 mod faults;
 mod init;

@@ -79,6 +79,7 @@ fn readme_commands_work_as_written() {
         copy_dir(&fixtures(), &dir.path().join("fixtures"));
         copy_dir(&fixtures().join("clean"), &dir.path().join("content"));
         copy_dir(&fixtures().join("clean"), &dir.path().join("archive"));
+        copy_dir(&root.join("recipes"), &dir.path().join("recipes"));
         std::fs::copy(
             fixtures().join("detained-canadians.md"),
             dir.path().join("archive/post.md"),

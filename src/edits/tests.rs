@@ -1,0 +1,285 @@
+//! The property `fmx edit` promises: for random YAML and TOML posts and random operation
+//! sequences, the edited file reads back as an independent model of the edits says, the body
+//! is unchanged, and every line of an entry no operation touched is still there, in order.
+
+use proptest::prelude::*;
+
+use super::ops::Op;
+use super::{EditOptions, EditVerdict, Step, edit_bytes};
+use crate::convert::DatesMode;
+use crate::document::Format;
+use crate::formats::Limits;
+use crate::keypath::KeyPath;
+use crate::load::Post;
+use crate::value::{Int, Value};
+
+/// A scalar as the model holds it.
+#[derive(Clone, Debug, PartialEq)]
+enum Val {
+    Int(i64),
+    Str(String),
+    Null,
+}
+
+#[derive(Clone, Debug)]
+struct Line {
+    key: String,
+    val: Val,
+    comment_above: bool,
+    trailing_comment: bool,
+    blank_after: bool,
+    quoted: bool,
+}
+
+#[derive(Clone, Debug)]
+enum ModelOp {
+    Set(String, i64),
+    Unset(String),
+    Rename(String, String),
+    Replace(String, String, String),
+    DropNull,
+}
+
+fn key() -> impl Strategy<Value = String> {
+    (0..6u8).prop_map(|i| format!("k{i}"))
+}
+
+fn val() -> impl Strategy<Value = Val> {
+    prop_oneof![
+        (-1000i64..1000).prop_map(Val::Int),
+        prop_oneof![Just("a"), Just("b"), Just("x y"), Just("b ")].prop_map(|s| Val::Str(s.into())),
+        Just(Val::Null),
+    ]
+}
+
+fn lines() -> impl Strategy<Value = Vec<Line>> {
+    prop::collection::vec(
+        (
+            key(),
+            val(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
+        0..6,
+    )
+    .prop_map(|raw| {
+        let mut seen = Vec::new();
+        raw.into_iter()
+            .filter(|(k, ..)| {
+                let new = !seen.contains(k);
+                seen.push(k.clone());
+                new
+            })
+            .map(
+                |(key, val, comment_above, trailing_comment, blank_after, quoted)| Line {
+                    key,
+                    val,
+                    comment_above,
+                    trailing_comment,
+                    blank_after,
+                    quoted,
+                },
+            )
+            .collect()
+    })
+}
+
+fn op() -> impl Strategy<Value = ModelOp> {
+    prop_oneof![
+        (key(), -5i64..5).prop_map(|(k, v)| ModelOp::Set(k, v)),
+        key().prop_map(ModelOp::Unset),
+        (key(), key()).prop_map(|(a, b)| ModelOp::Rename(a, b)),
+        key().prop_map(|k| ModelOp::Replace(k, "a".into(), "z".into())),
+        Just(ModelOp::DropNull),
+    ]
+}
+
+/// One entry's text, and the lines of it that must survive when no operation touches it.
+fn render(line: &Line, format: Format) -> (String, Vec<String>) {
+    let value = match (&line.val, format) {
+        (Val::Int(i), _) => i.to_string(),
+        (Val::Str(s), Format::Yaml) if line.quoted => format!("'{s}'"),
+        (Val::Str(s), Format::Yaml) => format!("\"{s}\""),
+        (Val::Str(s), _) if line.quoted => format!("'{s}'"),
+        (Val::Str(s), _) => format!("\"{s}\""),
+        (Val::Null, _) => String::new(),
+    };
+    let sep = if format == Format::Yaml { ":" } else { " =" };
+    let mut key_line = format!("{}{sep}", line.key);
+    if !value.is_empty() {
+        key_line.push(' ');
+        key_line.push_str(&value);
+    }
+    if line.trailing_comment {
+        key_line.push_str("   # t ");
+    }
+    let mut kept = vec![key_line.clone()];
+    let mut text = String::new();
+    if line.comment_above {
+        let c = format!("# about {}", line.key);
+        text.push_str(&c);
+        text.push('\n');
+        kept.insert(0, c);
+    }
+    text.push_str(&key_line);
+    text.push('\n');
+    if line.blank_after {
+        text.push('\n');
+    }
+    (text, kept)
+}
+
+/// Applies the operations to the model; the keys any of them touched.
+type Model = (Vec<(String, Val)>, Vec<String>);
+
+fn model(lines: &[Line], ops: &[ModelOp]) -> Option<Model> {
+    let mut m: Vec<(String, Val)> = lines
+        .iter()
+        .map(|l| (l.key.clone(), l.val.clone()))
+        .collect();
+    let mut touched = Vec::new();
+    for op in ops {
+        match op {
+            ModelOp::Set(k, v) => {
+                touched.push(k.clone());
+                match m.iter_mut().find(|(x, _)| x == k) {
+                    Some(e) => e.1 = Val::Int(*v),
+                    None => m.push((k.clone(), Val::Int(*v))),
+                }
+            }
+            ModelOp::Unset(k) => {
+                touched.push(k.clone());
+                m.retain(|(x, _)| x != k);
+            }
+            ModelOp::Rename(a, b) => {
+                if a == b || !m.iter().any(|(x, _)| x == a) {
+                    continue;
+                }
+                if m.iter().any(|(x, _)| x == b) {
+                    return None;
+                }
+                touched.push(a.clone());
+                touched.push(b.clone());
+                m.iter_mut().find(|(x, _)| x == a)?.0 = b.clone();
+            }
+            ModelOp::Replace(k, old, new) => {
+                if let Some(e) = m
+                    .iter_mut()
+                    .find(|(x, v)| x == k && *v == Val::Str(old.clone()))
+                {
+                    e.1 = Val::Str(new.clone());
+                    touched.push(k.clone());
+                }
+            }
+            ModelOp::DropNull => {
+                touched.extend(
+                    m.iter()
+                        .filter(|(_, v)| *v == Val::Null)
+                        .map(|(k, _)| k.clone()),
+                );
+                m.retain(|(_, v)| *v != Val::Null);
+            }
+        }
+    }
+    Some((m, touched))
+}
+
+fn real(op: &ModelOp) -> Op {
+    let p = |k: &str| KeyPath::parse(k).unwrap();
+    match op {
+        ModelOp::Set(k, v) => Op::Set {
+            path: p(k),
+            value: Value::Int(Int { value: *v as i128 }),
+        },
+        ModelOp::Unset(k) => Op::Unset(p(k)),
+        ModelOp::Rename(a, b) => Op::Rename {
+            from: p(a),
+            to: p(b),
+        },
+        ModelOp::Replace(k, o, n) => Op::Replace {
+            path: p(k),
+            old: o.clone(),
+            new: n.clone(),
+        },
+        ModelOp::DropNull => Op::DropNull,
+    }
+}
+
+fn same(value: &Value, val: &Val) -> bool {
+    match (value, val) {
+        (Value::Int(i), Val::Int(j)) => i.value == *j as i128,
+        (Value::String(s), Val::Str(t)) => s == t,
+        (Value::Null, Val::Null) => true,
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+    #[test]
+    fn edits_read_back_as_the_model_and_keep_untouched_lines(
+        lines in lines(),
+        ops in prop::collection::vec(op(), 1..5),
+        toml in any::<bool>(),
+    ) {
+        let format = if toml { Format::Toml } else { Format::Yaml };
+        // TOML has no null: those posts hold no null lines.
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .filter(|l| format == Format::Yaml || l.val != Val::Null)
+            .collect();
+        let delim = if toml { "+++" } else { "---" };
+        let mut file = format!("{delim}\n");
+        let mut kept = Vec::new();
+        for l in &lines {
+            let (text, k) = render(l, format);
+            file.push_str(&text);
+            kept.push((l.key.clone(), k));
+        }
+        file.push_str(&format!("{delim}\nbody  \n\n"));
+        let steps: Vec<Step> = ops.iter().map(|o| Step { op: real(o), paths: None }).collect();
+        let opts = EditOptions {
+            steps: &steps,
+            to: None,
+            dates: DatesMode::Keep,
+            tz: None,
+            date_fields: Vec::new(),
+            known: Vec::new(),
+            limits: Limits::default(),
+            yaml: None,
+        };
+        let outcome = edit_bytes(file.as_bytes(), "p.md", &opts);
+        let Some((want, touched)) = model(&lines, &ops) else {
+            prop_assert!(matches!(outcome.verdict, EditVerdict::Refused(_)), "{:?}", outcome.verdict);
+            return Ok(());
+        };
+        let new = match outcome.verdict {
+            EditVerdict::Edited { bytes, .. } => bytes,
+            EditVerdict::Unchanged => file.clone().into_bytes(),
+            other => return Err(TestCaseError::fail(format!("{other:?} for\n{file}"))),
+        };
+        let post = Post::load(&new, &Limits::default()).unwrap();
+        prop_assert!(new.ends_with(b"\nbody  \n\n"));
+        let got: Vec<(&String, &Value)> = post.table.iter().map(|(k, e)| (k, &e.node.value)).collect();
+        // TOML moves nothing here (no tables), so the order is the model's in both formats.
+        prop_assert_eq!(got.len(), want.len(), "{}", String::from_utf8_lossy(&new));
+        for ((k, v), (wk, wv)) in got.iter().zip(&want) {
+            prop_assert_eq!(*k, wk);
+            prop_assert!(same(v, wv), "{k}: {v:?} vs {wv:?}");
+        }
+        let text = String::from_utf8(new).unwrap();
+        let mut at = 0;
+        for (key, lines) in &kept {
+            if touched.contains(key) {
+                continue;
+            }
+            for line in lines {
+                let found = text[at..].find(&format!("{line}\n"));
+                prop_assert!(found.is_some(), "`{line}` lost from\n{text}\n(was\n{file})");
+                at += found.unwrap() + line.len();
+            }
+        }
+    }
+}
