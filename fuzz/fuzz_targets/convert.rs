@@ -28,6 +28,8 @@ fuzz_target!(|data: &[u8]| {
             dates,
             date_fields: vec![("date".to_string(), FieldType::Epoch)],
             limits: Limits::default(),
+            // YAML 1.2's reading, as fmx reads the block: the value compared below is that one.
+            yaml: Some(fmx::formats::yaml::YamlVersion::Core12),
         };
         let outcome = convert_bytes(data, &opts);
         if outcome.status() != Status::Converted {
