@@ -114,7 +114,9 @@ pub struct Change {
 /// Why a date field cannot be converted exactly.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
-    #[error("{kind} {text} has no UTC offset, so it names no single instant")]
+    #[error(
+        "{kind} {text} has no UTC offset, so it names no single instant (`fmx edit --tz ZONE` names the zone it was written in)"
+    )]
     NoOffset { kind: &'static str, text: String },
     #[error("a {0} is not a date")]
     NotADate(&'static str),

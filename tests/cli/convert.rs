@@ -374,7 +374,7 @@ fn reports_say_what_was_written_and_where_a_refusal_stands() {
             .args(["convert", "--no-config", "--to", "toml", "p.md"]));
     assert_eq!(
         out.stdout,
-        "p.md: refused: 4:1: `translator`: TOML has no null\n"
+        "p.md: refused: 4:1: `translator`: TOML has no null (`fmx edit --drop-null` removes null keys first)\n"
     );
     let out = run(fmx().current_dir(dir.path()).args([
         "convert",

@@ -29,6 +29,9 @@ impl Default for Options {
     }
 }
 
+/// Why a null refuses a file, and the step that resolves it.
+const NO_NULL: &str = "TOML has no null (`fmx edit --drop-null` removes null keys first)";
+
 /// Writes `table` as TOML with the default [`Options`].
 pub fn emit(table: &Table) -> Result<Emitted, EmitError> {
     emit_with(table, Options::default())
@@ -240,7 +243,7 @@ impl Writer {
     /// one line.
     fn value(&mut self, node: &Node, path: &str, top: bool) -> Result<(), EmitError> {
         match &node.value {
-            Value::Null => return Err(refuse(path, "TOML has no null".to_string())),
+            Value::Null => return Err(refuse(path, NO_NULL.to_string())),
             Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
             Value::Int(i) => match i64::try_from(i.value) {
                 Ok(v) => self.out.push_str(&v.to_string()),
@@ -1227,7 +1230,7 @@ next \\""""#,
 
     #[test]
     fn null_is_refused_wherever_it_stands() {
-        let no_null = "TOML has no null".to_string();
+        let no_null = NO_NULL.to_string();
         let cases = [
             (table(vec![("a", int(1)), ("draft", null())]), "draft"),
             (
