@@ -15,7 +15,7 @@ use crate::report::{OutputFormat, Summary, reporter, summary_line};
 use crate::rules::Rule;
 use crate::rules::not_unique::Archive;
 use crate::value::Pos;
-use crate::walk::{Input, Walker};
+use crate::walk::Input;
 
 /// What `fmx check` was asked to do, resolved from the command line.
 #[derive(Clone, Debug)]
@@ -72,13 +72,7 @@ pub fn run(
             .use_json_schema(path)
             .map_err(crate::config::ConfigError::from)?;
     }
-    let walker = Walker::new(
-        &config.extensions,
-        &config.root,
-        &config.exclude,
-        &cwd,
-        &settings.exclude,
-    )?;
+    let walker = super::walker(&config, &cwd, &settings.exclude)?;
     // `unique = true` is judged over every post the config covers, not only those named.
     let archive = Archive::gather(&config, &cwd, &walker, settings.jobs.unwrap_or(0))?;
     let archive = archive.as_ref();

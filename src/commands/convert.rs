@@ -65,13 +65,7 @@ pub(crate) fn drive(
     if settings.paths.iter().any(|p| p.as_os_str() == "-") {
         return Err(CommandError::StdinNotSupported);
     }
-    let walker = Walker::new(
-        &config.extensions,
-        &config.root,
-        &config.exclude,
-        &cwd,
-        &settings.exclude,
-    )?;
+    let walker = super::walker(&config, &cwd, &settings.exclude)?;
     if settings.mode == Mode::Write {
         crate::progress::stop_on_ctrl_c();
     }

@@ -11,7 +11,7 @@ pub mod server;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, ConfigError};
-use crate::walk::WalkError;
+use crate::walk::{WalkError, Walker};
 
 /// Why a command could not do its job. Only `main` prints it (`error: …`, exit 2); a closed
 /// output pipe is not an error (see [`CommandError::is_broken_pipe`]).
@@ -79,6 +79,18 @@ pub enum ConfigChoice {
     File(PathBuf),
     /// `--no-config`: the built-in defaults.
     Defaults,
+}
+
+/// The walker for a run: the config's extensions and excludes (relative to its folder), then
+/// the command line's `--exclude` (relative to the working directory).
+pub fn walker(config: &Config, cwd: &Path, exclude: &[String]) -> Result<Walker, WalkError> {
+    Walker::new(
+        &config.extensions,
+        &config.root,
+        &config.exclude,
+        cwd,
+        exclude,
+    )
 }
 
 /// Loads the configuration `choice` names, relative to `cwd`.
