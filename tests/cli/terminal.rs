@@ -227,6 +227,39 @@ fn convert_dry_run_and_write_on_a_terminal_finish() {
 }
 
 #[test]
+fn edit_and_schema_on_a_terminal_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path(), 3);
+    let screen = on_terminal(
+        dir.path(),
+        &["edit", "--no-config", "--rename", "tags=labels", "."],
+    );
+    assert_eq!(screen.finished(), 0, "{}", screen.text());
+    assert!(
+        screen.text().contains("+labels: [a, b]"),
+        "{}",
+        screen.text()
+    );
+    let screen = on_terminal(
+        dir.path(),
+        &[
+            "edit",
+            "--no-config",
+            "--set",
+            "draft=false",
+            "--write",
+            ".",
+        ],
+    );
+    assert_eq!(screen.finished(), 0, "{}", screen.text());
+    let after = std::fs::read_to_string(dir.path().join("post-00002.md")).unwrap();
+    assert!(after.contains("draft: false\n"), "{after}");
+    let screen = on_terminal(dir.path(), &["schema", "--no-config"]);
+    assert_eq!(screen.finished(), 0, "{}", screen.text());
+    assert!(screen.text().contains("\"$schema\""), "{}", screen.text());
+}
+
+#[test]
 fn init_and_explain_on_a_terminal_finish() {
     let dir = tempfile::tempdir().unwrap();
     let screen = on_terminal(dir.path(), &["init"]);
