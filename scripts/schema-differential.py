@@ -8,7 +8,13 @@ date-time, uri, email), and reports each post the two judge differently. The val
 the source of truth: python-jsonschema sees them as JSON sees a post (date-times as their
 RFC 3339 text), so the comparison covers fmx's parsing and conversion too.
 
-Usage: scripts/schema-differential.py [--n 3000] [--seed 1] [--bin PATH] [--keep DIR]
+With --fmx PATH, the same posts also go through the real binary, one run per schema:
+`fmx check --no-config --schema S --output-format json` over the folder of posts; a post
+fails when it has a `schema-violation` (`--no-config` adds the default required fields,
+whose findings are not the schema's and are not counted).
+
+Usage: scripts/schema-differential.py [--n 3000] [--seed 1] [--bin PATH] [--fmx PATH]
+                                      [--keep DIR]
 Needs: python3 -m pip install jsonschema rfc3339-validator rfc3986-validator
 Exit: 0 when every verdict agrees, 1 on any disagreement, 2 on a setup problem.
 """
@@ -403,23 +409,55 @@ def generate(rng, n, folder, make=post_value):
     return posts
 
 
-def compare(binary, folder, posts):
+def compare(binary, folder, posts, fmx=None):
+    """Every schema through schema_validate and, with `fmx`, through `fmx check`."""
     failures = 0
     for name, schema in schemas().items():
         schema_path = os.path.join(folder, f"{name}.schema.json")
         with open(schema_path, "w") as f:
             json.dump(schema, f)
         failures += judge_all(binary, schema_path, name, schema, posts)
+        if fmx:
+            verdicts = check_verdicts(fmx, schema_path, posts)
+            failures += judge_all(None, None, f"fmx-check:{name}", schema, posts, verdicts)
     return failures
 
 
-def judge_all(binary, fmx_judge, name, schema, posts):
-    """Compares fmx's verdicts (by a schema file or an fmx.toml) with python-jsonschema's
-    (by `schema`) on every post; prints a row and returns the number of disagreements."""
+def check_verdicts(fmx, schema_path, posts):
+    """`fmx check --schema` over the posts' folder: `fail` for each post with a
+    `schema-violation`, `ok` for the others (their other findings are not the schema's)."""
+    folder = os.path.dirname(posts[0][0])
+    done = subprocess.run([os.path.abspath(fmx), "check", "--no-config", "--no-progress",
+                           "--schema", os.path.abspath(schema_path), "--output-format", "json",
+                           "."], cwd=folder, capture_output=True, text=True, timeout=600)
+    if done.returncode not in (0, 1):
+        sys.exit(f"schema-differential: fmx check failed ({done.returncode}): "
+                 f"{done.stderr.strip()}")
+    report = json.loads(done.stdout)
+    if report["summary"]["files"] != len(posts):
+        sys.exit(f"schema-differential: fmx check saw {report['summary']['files']} files, "
+                 f"not {len(posts)}")
+    failed = {}
+    for d in report["diagnostics"]:
+        if d["rule"] == "schema-violation":
+            name = os.path.basename(d["path"])
+            failed.setdefault(name, f"{d['line']}:{d['column']} {d['message']}")
+    verdicts = {}
+    for path, _ in posts:
+        name = os.path.basename(path)
+        verdicts[path] = ("fail", failed[name]) if name in failed else ("ok", "")
+    return verdicts
+
+
+def judge_all(binary, fmx_judge, name, schema, posts, verdicts=None):
+    """Compares fmx's verdicts (by a schema file or an fmx.toml through `binary`, or given
+    as `verdicts`) with python-jsonschema's (by `schema`) on every post; prints a row and
+    returns the number of disagreements."""
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     validator = cls(schema, format_checker=FormatChecker(formats=FORMATS))
-    verdicts = fmx_verdicts(binary, fmx_judge, [p for p, _ in posts])
+    if verdicts is None:
+        verdicts = fmx_verdicts(binary, fmx_judge, [p for p, _ in posts])
     ok = bad = differ = 0
     for path, value in posts:
         expected = validator.is_valid(value)
@@ -434,7 +472,7 @@ def judge_all(binary, fmx_judge, name, schema, posts):
                 why = [e.message for e in validator.iter_errors(value)][:3]
                 print(f"  DIFFER {name} {os.path.basename(path)}: fmx {got} {detail}; "
                       f"python {'ok' if expected else why}", file=sys.stderr)
-    print(f"{name:<22}{len(posts):>7}{ok:>9}{bad:>11}{differ:>8}")
+    print(f"{name:<30}{len(posts):>7}{ok:>9}{bad:>11}{differ:>8}")
     return differ
 
 
@@ -443,6 +481,7 @@ def main():
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bin", help="a built schema_validate example (default: cargo build)")
+    parser.add_argument("--fmx", help="a built fmx binary: also judge with `fmx check --schema`")
     parser.add_argument("--keep", help="write the posts and schemas here and keep them")
     args = parser.parse_args()
     binary = build(args)
@@ -450,12 +489,14 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or tmp
         os.makedirs(folder, exist_ok=True)
-        print(f"{'schema':<22}{'posts':>7}{'both ok':>9}{'both fail':>11}{'differ':>8}")
+        print(f"{'schema':<30}{'posts':>7}{'both ok':>9}{'both fail':>11}{'differ':>8}")
         posts = generate(rng, args.n, os.path.join(folder, "posts"))
-        failures = compare(binary, folder, posts)
+        failures = compare(binary, folder, posts, args.fmx)
         failures += export_compare(binary, folder, rng, args.n)
+    through = " (each also through fmx check)" if args.fmx else ""
     print(f"schema-differential: {failures} disagreement(s) over {args.n} posts x "
-          f"{len(schemas())} schemas and {args.n} posts x {len(FIELDS_CONFIGS)} exported configs")
+          f"{len(schemas())} schemas{through} and {args.n} posts x {len(FIELDS_CONFIGS)} "
+          f"exported configs")
     return 1 if failures else 0
 
 

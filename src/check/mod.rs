@@ -73,8 +73,21 @@ pub fn check_bytes(
     limits: &Limits,
     now: i64,
 ) -> Vec<Diagnostic> {
+    check_bytes_seeing(bytes, split, schema, limits, now, &mut |_| {})
+}
+
+/// [`check_bytes`], also handing the loaded post (when it loads) to `see`, so that a caller
+/// who needs more of it (`unique = true` values) does not parse the block again.
+pub fn check_bytes_seeing(
+    bytes: &[u8],
+    split: &Split,
+    schema: &Schema,
+    limits: &Limits,
+    now: i64,
+    see: &mut dyn FnMut(&Post),
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    run_rules(bytes, split, schema, limits, now, &mut out);
+    run_rules(bytes, split, schema, limits, now, see, &mut out);
     out.retain_mut(|d| match schema.severity(d.rule) {
         Some(severity) => {
             d.severity = severity;
@@ -92,9 +105,13 @@ fn run_rules(
     schema: &Schema,
     limits: &Limits,
     now: i64,
+    see: &mut dyn FnMut(&Post),
     out: &mut Vec<Diagnostic>,
 ) {
     let loaded = Post::from_split(bytes, split.clone(), limits);
+    if let Ok(post) = &loaded {
+        see(post);
+    }
     let layout = match &loaded {
         Ok(post) => Some(&post.layout),
         Err(e) => e.layout(),

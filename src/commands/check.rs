@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use super::{CommandError, ConfigChoice, ExitStatus, is_broken_pipe, load_config};
-use crate::check::{check_bytes, read_front, read_front_from};
+use crate::check::{check_bytes, check_bytes_seeing, read_front, read_front_from};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
 use crate::report::{OutputFormat, Summary, reporter, summary_line};
 use crate::rules::Rule;
-use crate::rules::not_unique::Archive;
+use crate::rules::not_unique::{Findings, Gatherer};
 use crate::value::Pos;
 use crate::walk::Input;
 
@@ -73,9 +73,10 @@ pub fn run(
             .map_err(crate::config::ConfigError::from)?;
     }
     let walker = super::walker(&config, &cwd, &settings.exclude)?;
-    // `unique = true` is judged over every post the config covers, not only those named.
-    let archive = Archive::gather(&config, &cwd, &walker, settings.jobs.unwrap_or(0))?;
-    let archive = archive.as_ref();
+    // `unique = true` is judged over every post the config covers, not only those named:
+    // the check keeps the values of the posts it loads, the rest are read after it.
+    let gatherer = Gatherer::new(&config);
+    let archive = gatherer.as_ref();
 
     // Files are checked as the walk finds them, in parallel; only findings are kept, so
     // memory does not grow with the archive. They are sorted by path at the end.
@@ -127,6 +128,14 @@ pub fn run(
         ));
     }
     let mut results = kept.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(gatherer) = gatherer {
+        let findings = gatherer.finish(
+            &config,
+            &cwd,
+            (&walker, &settings.paths, settings.jobs.unwrap_or(0)),
+        )?;
+        add_not_unique(findings, &config, &cwd, &mut results);
+    }
     results.sort_by(|a, b| a.path.cmp(&b.path));
     summarise(settings, results, files.into_inner(), started, out, err)
 }
@@ -214,7 +223,7 @@ fn check_input(
     now: i64,
     stdin: Option<Vec<u8>>,
     fix: FixMode,
-    archive: Option<&Archive>,
+    archive: Option<&Gatherer>,
 ) -> Checked {
     let display = input.display().to_string();
     let schema = config.schema_for_file(cwd, Path::new(&display));
@@ -222,6 +231,8 @@ fn check_input(
         path: display.clone(),
         ..Checked::default()
     };
+    // Visited, even when it does not load: the gathering after the check skips it.
+    let first = archive.and_then(|a| a.visit(cwd, &display));
     let read = match (input, stdin) {
         (Input::Stdin { .. }, Some(bytes)) => read_front_from(&bytes[..], &config.limits),
         (Input::File { path, .. }, _) if fix != FixMode::Off => read_whole(path, &config.limits)
@@ -235,7 +246,13 @@ fn check_input(
     };
     let diagnostics = match read {
         Ok((bytes, split)) => {
-            let mut diagnostics = check_bytes(&bytes, &split, &schema, &config.limits, now);
+            let mut see = |post: &crate::load::Post| {
+                if let (Some(archive), Some(file)) = (archive, &first) {
+                    archive.see(&schema, file, post);
+                }
+            };
+            let mut diagnostics =
+                check_bytes_seeing(&bytes, &split, &schema, &config.limits, now, &mut see);
             if fix != FixMode::Off
                 && diagnostics.iter().any(|d| d.fixable)
                 && let Some(fixed) = crate::fix::fix(&bytes, &schema, &config.limits)
@@ -261,19 +278,44 @@ fn check_input(
         }
         Err(e) => vec![unreadable(&e)],
     };
-    let mut diagnostics = diagnostics;
-    if let (Some(archive), Some(severity)) = (archive, schema.severity(Rule::NotUnique)) {
-        for mut d in archive.findings(cwd, &display) {
-            d.severity = severity;
-            diagnostics.push(d);
-        }
-        diagnostics.sort_by_key(|d| (d.line, d.column, d.rule));
-    }
     checked.report = (!diagnostics.is_empty()).then_some(FileReport {
         path: display,
         diagnostics,
     });
     checked
+}
+
+/// The `not-unique` findings added to the reports of the files they are on, with each
+/// file's severity for the rule (none when it is off there).
+fn add_not_unique(findings: Findings, config: &Config, cwd: &Path, results: &mut Vec<Checked>) {
+    let mut at: std::collections::HashMap<String, usize> = results
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.path.clone(), i))
+        .collect();
+    for (display, found) in findings {
+        let schema = config.schema_for_file(cwd, Path::new(&display));
+        let Some(severity) = schema.severity(Rule::NotUnique) else {
+            continue;
+        };
+        let i = *at.entry(display.clone()).or_insert_with(|| {
+            results.push(Checked {
+                path: display.clone(),
+                ..Checked::default()
+            });
+            results.len() - 1
+        });
+        let report = results[i].report.get_or_insert_with(|| FileReport {
+            path: display,
+            diagnostics: Vec::new(),
+        });
+        report
+            .diagnostics
+            .extend(found.into_iter().map(|d| Diagnostic { severity, ..d }));
+        report
+            .diagnostics
+            .sort_by_key(|d| (d.line, d.column, d.rule));
+    }
 }
 
 /// `--diff`: the fixes as a diff; `--fix`: written, then the file checked again (what is

@@ -552,6 +552,37 @@ fn unique_values_collide_across_the_archive_even_for_one_named_file() {
     assert_eq!(check_in(dir.path(), &["."]).code, 0);
 }
 
+/// The values judged are those of the post as checked: an editor piping its unsaved buffer
+/// (`check - --stdin-filename`) is told of the collision its edit makes, and a post named
+/// twice does not collide with itself.
+#[test]
+fn unique_judges_the_checked_bytes_once_per_post() {
+    let dir = site(
+        UNIQUE,
+        &[
+            ("old/a.md", "---\ntitle: a\nslug: hello\n---\n"),
+            ("posts/new.md", "---\ntitle: new\nslug: fresh\n---\n"),
+        ],
+    );
+    let out = run(fmx()
+        .current_dir(dir.path())
+        .args(["check", "--no-progress", "--color", "never"])
+        .args(["-", "--stdin-filename", "posts/new.md"])
+        .write_stdin("---\ntitle: new\nslug: hello\n---\n"));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        findings(&out),
+        [
+            "posts/new.md:3:7: error[not-unique] `slug` \"hello\" is not unique: old/a.md:3:7 has it too"
+        ]
+    );
+    let out = check_in(
+        dir.path(),
+        &["posts/new.md", "./posts/../posts/new.md", "old"],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
 #[test]
 fn unique_applies_only_where_the_override_sets_it() {
     let dir = site(
