@@ -65,6 +65,18 @@ impl<'a> Iterator for Lines<'a> {
 /// The fast reading of `text`, or `None` when the block is outside the subset this path is
 /// sure about. `Some` is always identical to what [`super::read::read`] returns.
 pub(super) fn parse(text: &str, first_line: u32, limits: &Limits) -> Option<Parsed> {
+    parse_seeing(text, first_line, limits, &mut |_, _, _| {})
+}
+
+/// [`parse`], showing `plain` every plain scalar (its text, whether it is a key, its
+/// position) in source order, so that [`super::readings`] needs no second parser for the
+/// blocks this path reads. After `None`, what `plain` was shown is void.
+pub(super) fn parse_seeing(
+    text: &str,
+    first_line: u32,
+    limits: &Limits,
+    plain_seen: &mut dyn FnMut(&str, bool, Pos),
+) -> Option<Parsed> {
     if limits.max_depth == 0 || text.len() > limits.max_block_bytes || !plain_chars(text) {
         return None;
     }
@@ -86,6 +98,7 @@ pub(super) fn parse(text: &str, first_line: u32, limits: &Limits) -> Option<Pars
         }
         let (key, colon_col, after) = key(line.text)?;
         let key_pos = pos(line.index, 0)?;
+        plain_seen(key, true, key_pos);
         let value = after.trim_start_matches(' ');
         // Only spaces between the colon and the value.
         let value_col = colon_col + 1 + (after.len() - value.len());
@@ -104,7 +117,12 @@ pub(super) fn parse(text: &str, first_line: u32, limits: &Limits) -> Option<Pars
             )
             .with_style(Style::DoubleQuoted),
             Some(b'|' | b'>') => block_scalar(value, &mut lines, &pos)?,
-            Some(_) => Node::new(plain(value)?, pos(line.index, value_col)?),
+            Some(_) => {
+                let at = pos(line.index, value_col)?;
+                let node = Node::new(plain(value)?, at);
+                plain_seen(value, false, at);
+                node
+            }
         };
         // A value line must not be continued by an indented line (multi-line plain or quoted
         // scalar, nested collection): the next non-blank line starts in column 1.

@@ -92,12 +92,26 @@ impl Reading {
 /// [`super::parse`]; a block that does not parse gives the parser's error.
 pub fn readings(text: &str, first_line: u32, limits: &Limits) -> Result<Vec<Reading>, ParseError> {
     let limits = limits.clamped();
+    let mut found = Vec::new();
+    // Most blocks are read by the fast path: its plain scalars are all there is to judge, at
+    // a fraction of the full parser's cost (this runs on every YAML post `check` reads).
+    let fast = super::fast::parse_seeing(text, first_line, &limits, &mut |text, key, pos| {
+        found.extend(reading(text, key, pos));
+    });
+    if fast.is_some() {
+        return Ok(found);
+    }
+    full_readings(text, first_line, &limits)
+}
+
+/// [`readings`] by the full parser, for any block.
+fn full_readings(text: &str, first_line: u32, limits: &Limits) -> Result<Vec<Reading>, ParseError> {
+    let mut found = Vec::new();
     let mut options = granit_parser::Options::default();
     options.flow_nesting_limit = limits.max_depth;
     options.block_nesting_limit = limits.max_depth;
     // Per open collection: `Some(next node is a key)` for a mapping, `None` for a sequence.
     let mut stack: Vec<Option<bool>> = Vec::new();
-    let mut found = Vec::new();
     let to_pos = |line: usize, col: usize| {
         let line = u32::try_from(line).unwrap_or(u32::MAX).saturating_sub(1);
         let col = u32::try_from(col).unwrap_or(u32::MAX).saturating_add(1);
@@ -150,6 +164,23 @@ fn node_starts(stack: &mut [Option<bool>]) -> bool {
 }
 
 fn reading(text: &str, key: bool, pos: Pos) -> Option<Reading> {
+    if cannot_diverge(text) {
+        return None;
+    }
+    read_both_ways(text, key, pos)
+}
+
+/// A plain scalar no YAML 1.1 reader takes for anything but the string fmx reads: one that
+/// starts with a letter no YAML 1.1 word (`yes`, `no`, `on`, `off`, `y`, `n`, Psych's
+/// `true`/`false`/`null` in any case) starts with, or with a non-ASCII character. Most
+/// titles, tags and slugs: they skip the resolvers.
+fn cannot_diverge(text: &str) -> bool {
+    text.as_bytes()
+        .first()
+        .is_some_and(|&b| b >= 0x80 || (b.is_ascii_alphabetic() && !b"yYnNoOtTfF".contains(&b)))
+}
+
+fn read_both_ways(text: &str, key: bool, pos: Pos) -> Option<Reading> {
     let yaml12 = if key {
         Value::String(text.to_owned())
     } else {
@@ -313,6 +344,61 @@ mod tests {
             .into_iter()
             .map(|r| (r.text, r.key, r.yaml11))
             .collect()
+    }
+
+    /// What a reading says, for comparing the fast path with the full parser.
+    fn said(found: Vec<Reading>) -> Vec<(Pos, String, bool, String, String)> {
+        found
+            .into_iter()
+            .map(|r| (r.pos, r.text, r.key, r.readers.to_owned(), r.theirs))
+            .collect()
+    }
+
+    #[test]
+    fn the_shortcut_keeps_every_yaml11_word() {
+        for word in [
+            "tRUE", "fAlSe", "nULL", "yes", "On", "n", "Y", "OFF", "no", ":sym",
+        ] {
+            assert!(!cannot_diverge(word), "{word}");
+            assert!(reading(word, false, Pos::new(1, 1)).is_some(), "{word}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcut only skips scalars that have no second reading.
+        #[test]
+        fn what_cannot_diverge_has_one_reading(
+            text in "[a-zA-Z\u{e9}\u{4e2d}][a-zA-Z0-9 .:,_+-]{0,12}",
+            key in proptest::bool::ANY,
+        ) {
+            if cannot_diverge(&text) {
+                proptest::prop_assert!(read_both_ways(&text, key, Pos::new(1, 1)).is_none(), "{:?}", text);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast path must find exactly what the full parser finds, on the flat blocks it
+        /// reads (and hand every other block over).
+        #[test]
+        fn fast_readings_are_the_full_parsers(
+            lines in proptest::collection::vec(
+                (
+                    "(yes|on|No|y|n|title|1|012|_k|a b)",
+                    "(yes|NO|off|012|0o12|1e3|-.5|\\+.5|1:20|1_000|0b101|2013-06-27 11:00:01 \\+0000|2020-01-02|~|null|true|x|'no'|\"on\"|1602377984.43|>\n  folded|)",
+                ),
+                0..8,
+            )
+        ) {
+            let block: String = lines.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+            let limits = Limits::default();
+            let fast = readings(&block, 3, &limits);
+            let full = full_readings(&block, 3, &limits.clamped());
+            match (fast, full) {
+                (Ok(a), Ok(b)) => proptest::prop_assert_eq!(said(a), said(b)),
+                (a, b) => proptest::prop_assert_eq!(a.is_ok(), b.is_ok(), "{:?}", block),
+            }
+        }
     }
 
     #[test]
