@@ -232,7 +232,7 @@ fn check_input(
         ..Checked::default()
     };
     // Visited, even when it does not load: the gathering after the check skips it.
-    let first = archive.and_then(|a| a.visit(cwd, &display));
+    let file = archive.map(|a| a.visit(&display));
     let read = match (input, stdin) {
         (Input::Stdin { .. }, Some(bytes)) => read_front_from(&bytes[..], &config.limits),
         (Input::File { path, .. }, _) if fix != FixMode::Off => read_whole(path, &config.limits)
@@ -247,7 +247,7 @@ fn check_input(
     let diagnostics = match read {
         Ok((bytes, split)) => {
             let mut see = |post: &crate::load::Post| {
-                if let (Some(archive), Some(file)) = (archive, &first) {
+                if let (Some(archive), Some(file)) = (archive, file) {
                     archive.see(&schema, file, post);
                 }
             };
