@@ -18,6 +18,8 @@ with open(os.path.join(res, "meta.tsv"), newline="") as f:
             t = json.load(open(r["json"]))["results"][0]
             r["median"], r["mean"], r["sd"] = t["median"], t["mean"], t["stddev"] or 0.0
             r["min"], r["max"], r["runs"] = t["min"], t["max"], len(t["times"])
+            # CPU time (user + system, mean): on a busy machine it moves less than wall time.
+            r["cpu"] = (t.get("user") or 0.0) + (t.get("system") or 0.0) or None
         r["rss_mb"] = int(r["rss_kb"]) / 1024 if r["rss_kb"].isdigit() else None
         rows.append(r)
 
@@ -120,7 +122,7 @@ def pair(size, task, base):
 
 if any(find(n, t, "fmx") for n in all_sizes for t, _, _ in PAIRS):
     print()
-    print("## fmx against itself: ratios of medians in this run")
+    print("## fmx against itself, in this run: ratios of the medians, and of the mean CPU time (user + system)")
     for size in all_sizes:
         for task, base, label in PAIRS:
             q, a, b = pair(size, task, base)
@@ -129,7 +131,10 @@ if any(find(n, t, "fmx") for n in all_sizes for t, _, _ in PAIRS):
             rss = ""
             if a["rss_mb"] and b["rss_mb"]:
                 rss = f"; peak RSS {a['rss_mb']:.1f} / {b['rss_mb']:.1f} MB ({a['rss_mb'] / b['rss_mb']:.2f}×)"
-            print(f"- {size:,} posts, {label}: {a['median']:.2f} / {b['median']:.2f} s = {q:.2f}×{rss}")
+            cpu = ""
+            if a.get("cpu") and b.get("cpu"):
+                cpu = f"; CPU time {a['cpu']:.2f} / {b['cpu']:.2f} s ({a['cpu'] / b['cpu']:.2f}×)"
+            print(f"- {size:,} posts, {label}: {a['median']:.2f} / {b['median']:.2f} s = {q:.2f}×{cpu}{rss}")
 
 one = os.path.join(res, "one.json")
 one_med = {}
@@ -176,7 +181,10 @@ if big:
                                     ("edit-write", "write", 1.0, "edit --rename --write ≤ 1× convert --to toml --write")):
         q, a, b = pair(big, task, base)
         if a or b:
-            target(label, "—" if q is None else f"{q:.2f}×", None if q is None else q <= want)
+            cpu = ""
+            if a and b and a.get("cpu") and b.get("cpu"):
+                cpu = f" (CPU time {a['cpu'] / b['cpu']:.2f}×)"
+            target(label, "—" if q is None else f"{q:.2f}×{cpu}", None if q is None else q <= want)
     for task, label in (("check", "fmx check"), ("convert", "fmx convert (dry run)"),
                         ("write", "fmx convert --write")):
         a, b = find(small, task, "fmx"), find(big, task, "fmx")
