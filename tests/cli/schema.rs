@@ -583,6 +583,55 @@ fn unique_judges_the_checked_bytes_once_per_post() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
 
+/// A file named on the command line that the config's walk leaves out (its `exclude`, a
+/// `.gitignore`) is checked, as ripgrep searches a named ignored file, and its values are
+/// judged against the archive's; it is not one of the archive's posts, so it never makes
+/// an archive post a repeat, even when its path sorts first.
+#[test]
+fn unique_judges_a_named_ignored_file_against_the_archive() {
+    let dir = site(
+        &format!("exclude = [\"drafts/**\"]\n{UNIQUE}"),
+        &[
+            (".gitignore", "ignored.md\n"),
+            ("posts/a.md", "---\ntitle: a\nslug: hello\n---\n"),
+            ("ignored.md", "---\ntitle: i\nslug: hello\n---\n"),
+            ("drafts/x.md", "---\ntitle: x\nslug: hello\n---\n"),
+            ("drafts/y.md", "---\ntitle: why\nslug: draft\n---\n"),
+            ("drafts/z.md", "---\ntitle: zed\nslug: draft\n---\n"),
+        ],
+    );
+    let hello = |path: &str| {
+        format!(
+            "{path}:3:7: error[not-unique] `slug` \"hello\" is not unique: posts/a.md:3:7 has it too"
+        )
+    };
+    let out = check_in(dir.path(), &["."]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for args in [
+        &[".", "ignored.md"][..],
+        &["ignored.md"],
+        &["posts", "ignored.md"],
+    ] {
+        let out = check_in(dir.path(), args);
+        assert_eq!(out.code, 1, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert_eq!(findings(&out), [hello("ignored.md")], "{args:?}");
+    }
+    let out = check_in(
+        dir.path(),
+        &[".", "drafts/x.md", "drafts/y.md", "drafts/z.md"],
+    );
+    assert_eq!(
+        findings(&out),
+        [
+            hello("drafts/x.md"),
+            "drafts/z.md:3:7: error[not-unique] `slug` \"draft\" is not unique: drafts/y.md:3:7 has it too".to_string(),
+        ],
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+}
+
 #[test]
 fn unique_applies_only_where_the_override_sets_it() {
     let dir = site(
