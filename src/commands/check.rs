@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
 use crate::report::{OutputFormat, Summary, reporter, summary_line};
 use crate::rules::Rule;
-use crate::rules::not_unique::{Findings, Gatherer};
+use crate::rules::not_unique::{Findings, Gatherer, Place};
 use crate::value::Pos;
 use crate::walk::Input;
 
@@ -248,7 +248,8 @@ fn check_input(
         Ok((bytes, split)) => {
             let mut see = |post: &crate::load::Post| {
                 if let (Some(archive), Some(file)) = (archive, file) {
-                    archive.see(&schema, file, post);
+                    let path = Path::new(&display);
+                    archive.see(Place { config, cwd, path }, &schema, file, post);
                 }
             };
             let mut diagnostics =

@@ -153,8 +153,19 @@ struct Seen {
     pos: Pos,
 }
 
+/// Where a post is: what tells which block of the config (the base or an override) each of
+/// its unique fields comes from, since values are judged among the posts of one block.
+#[derive(Clone, Copy)]
+pub struct Place<'a> {
+    pub config: &'a Config,
+    pub cwd: &'a Path,
+    pub path: &'a Path,
+}
+
 /// One unique field's value in a post, before it is judged.
 struct Unique<'p> {
+    /// [`Config::field_source`] of the field.
+    block: usize,
     field: &'p str,
     text: Cow<'p, str>,
     pos: Pos,
@@ -173,8 +184,8 @@ impl Gatherer {
     }
 
     /// The unique values of a post the check loaded, `file` as [`Gatherer::visit`] gave it.
-    pub fn see(&self, schema: &Schema, file: FileId, post: &Post) {
-        self.add(&values(schema, post), file);
+    pub fn see(&self, place: Place<'_>, schema: &Schema, file: FileId, post: &Post) {
+        self.add(&values(place, schema, post), file);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -182,12 +193,15 @@ impl Gatherer {
     }
 
     /// Two 64-bit halves, not a `u128`, so that a map entry is 8-aligned (40 bytes, not 48).
-    fn hash(&self, field: &str, text: &str) -> [u64; 2] {
-        self.hashers.each_ref().map(|h| h.hash_one((field, text)))
+    fn hash(&self, v: &Unique<'_>) -> [u64; 2] {
+        let text: &str = &v.text;
+        self.hashers
+            .each_ref()
+            .map(|h| h.hash_one((v.block, v.field, text)))
     }
 
     fn add(&self, values: &[Unique<'_>], file: FileId) {
-        let hashes: Vec<[u64; 2]> = values.iter().map(|v| self.hash(v.field, &v.text)).collect();
+        let hashes: Vec<[u64; 2]> = values.iter().map(|v| self.hash(v)).collect();
         self.lock().add(values, &hashes, file);
     }
 
@@ -254,7 +268,12 @@ impl Gatherer {
             let Some(post) = read_post(config, path) else {
                 return;
             };
-            let values = values(&schema, &post);
+            let place = Place {
+                config,
+                cwd,
+                path: &abs,
+            };
+            let values = values(place, &schema, &post);
             let file = self.lock().files.push(display, false);
             self.add(&values, file);
         })
@@ -368,12 +387,13 @@ fn read_post(config: &Config, path: &Path) -> Option<Post> {
 
 /// The values of the unique fields in one post: a string, a number's digits, or each string
 /// or number in an array (so two posts' `aliases` collide on any shared item).
-fn values<'p>(schema: &'p Schema, post: &'p Post) -> Vec<Unique<'p>> {
+fn values<'p>(place: Place<'_>, schema: &'p Schema, post: &'p Post) -> Vec<Unique<'p>> {
     let mut out = Vec::new();
     for (name, spec) in schema.fields.iter().filter(|(_, f)| f.unique) {
         let Some(found) = spec.path.resolve(&post.table) else {
             continue;
         };
+        let block = place.config.field_source(place.cwd, place.path, name);
         let nodes = match &found.node.value {
             Value::Array(items) => items.iter().collect(),
             _ => vec![found.node],
@@ -381,6 +401,7 @@ fn values<'p>(schema: &'p Schema, post: &'p Post) -> Vec<Unique<'p>> {
         for node in nodes {
             if let Some(text) = scalar_text(&node.value) {
                 out.push(Unique {
+                    block,
                     field: name,
                     text,
                     pos: node.pos,

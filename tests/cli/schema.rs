@@ -653,6 +653,34 @@ fn unique_applies_only_where_the_override_sets_it() {
     );
 }
 
+/// `unique = true` set in an `[[overrides]]` block is judged among the posts that block
+/// covers: each language of a site has its own titles, and the base's `unique` covers the
+/// rest, apart from them.
+#[test]
+fn unique_in_an_override_is_judged_among_its_posts() {
+    let dir = site(
+        "[fields.title]\nunique = true\n\
+         [[overrides]]\npaths = [\"content/en/**\"]\n[overrides.fields.title]\nunique = true\n\
+         [[overrides]]\npaths = [\"content/pt-br/**\"]\n[overrides.fields.title]\nunique = true\n",
+        &[
+            ("content/en/a.md", "---\ntitle: Hello\n---\n"),
+            ("content/en/b.md", "---\ntitle: Hello\n---\n"),
+            ("content/pt-br/a.md", "---\ntitle: Hello\n---\n"),
+            ("content/pt-br/b.md", "---\ntitle: Olá\n---\n"),
+            ("notes/a.md", "---\ntitle: Hello\n---\n"),
+            ("notes/b.md", "---\ntitle: Olá\n---\n"),
+        ],
+    );
+    let en = "content/en/b.md:2:8: error[not-unique] `title` \"Hello\" is not unique: content/en/a.md:2:8 has it too";
+    let out = check_in(dir.path(), &["."]);
+    assert_eq!(findings(&out), [en], "{}{}", out.stdout, out.stderr);
+    // The same from a one-post run, whose other posts are gathered.
+    let out = check_in(dir.path(), &["content/en/b.md"]);
+    assert_eq!(findings(&out), [en], "{}{}", out.stdout, out.stderr);
+    let out = check_in(dir.path(), &["content/pt-br/b.md", "notes/b.md"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
 /// `init --infer` proposes `unique = true` (with the count) for a key whose values are all
 /// distinct across many posts, not for a shared one; the inferred config's export accepts
 /// the posts it was inferred from, as `fmx check` does.
