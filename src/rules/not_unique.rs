@@ -24,9 +24,13 @@ pub static UNIT: Unit = Unit {
     page: RuleDoc {
         what: r#"A value that must be unique and is not: an item repeated in an array field
 with `unique-items = true` in `fmx.toml`, reported at the repeat and naming
-the first one. Items are compared as JSON sees them."#,
+the first one (items are compared as JSON sees them); or the value of a
+`unique = true` field that an earlier post (in path order) has too, judged
+over every post the config covers, even when one file is named, and among
+the posts of the `[[overrides]]` block that sets it."#,
         why: r#"A tag listed twice shows twice, or counts the post twice on the tag's
-page; an author listed twice is credited twice."#,
+page; an author listed twice is credited twice. Two posts with one slug,
+alias or URL overwrite each other's page, depending on build order."#,
         example: r#"$ cat fmx.toml
 [fields.tags]
 unique-items = true
@@ -120,7 +124,7 @@ impl Files {
         self.ends.push(self.text.len());
         self.checked.push(checked);
         self.covered.push(!checked);
-        // Past 4 billion files ids would wrap: the walk cannot get there in memory anyway.
+        // Ids wrap past 4 billion files, which the names alone could not fit in memory.
         (self.ends.len() - 1) as FileId
     }
 
