@@ -511,6 +511,22 @@ impl Config {
         }
     }
 
+    /// Which block's spec of `field` applies to the file at `path` (as for
+    /// [`Config::schema_for_file`]): 0 for the base, `i + 1` for the `i`th override, the last
+    /// matching one that names the field. `unique` is judged among the posts of one block.
+    pub fn field_source(&self, cwd: &Path, path: &Path, field: &str) -> usize {
+        if !self.has_overrides() {
+            return 0;
+        }
+        let abs = crate::walk::absolute(cwd, path);
+        let root = crate::walk::absolute(cwd, &self.root);
+        let relative = abs.strip_prefix(&root).unwrap_or(path);
+        self.overrides
+            .iter()
+            .rposition(|o| o.fields.contains_key(field) && o.globs.is_match(relative))
+            .map_or(0, |i| i + 1)
+    }
+
     /// The schema for a file, at `path` relative to [`Config::root`]: the base with every
     /// matching override applied in order, so later overrides win.
     pub fn schema_for(&self, relative: &Path) -> Arc<Schema> {

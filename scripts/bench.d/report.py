@@ -18,6 +18,8 @@ with open(os.path.join(res, "meta.tsv"), newline="") as f:
             t = json.load(open(r["json"]))["results"][0]
             r["median"], r["mean"], r["sd"] = t["median"], t["mean"], t["stddev"] or 0.0
             r["min"], r["max"], r["runs"] = t["min"], t["max"], len(t["times"])
+            # CPU time (user + system, mean): on a busy machine it moves less than wall time.
+            r["cpu"] = (t.get("user") or 0.0) + (t.get("system") or 0.0) or None
         r["rss_mb"] = int(r["rss_kb"]) / 1024 if r["rss_kb"].isdigit() else None
         rows.append(r)
 
@@ -60,7 +62,8 @@ for size in sorted({r["size"] for r in rows}):
         base = med(size, "check" if r["task"] == "floor" else r["task"], "fmx")
         outcome = r["summary"]
         if r["converted"]:
-            outcome = f"{r['converted']} files now TOML; {outcome}"
+            done = "edited" if r["task"] == "edit-write" else "now TOML"
+            outcome = f"{r['converted']} files {done}; {outcome}"
         if r["rc"] not in ("0", ""):
             outcome = f"exit {r['rc']}; {outcome}"
         table.append([
@@ -91,7 +94,7 @@ if len(all_sizes) > 1:
     head = ["job"] + [f"{n:,} posts" for n in all_sizes] + [f"µs/post at {n:,}" for n in all_sizes]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(["---"] + ["--:"] * (2 * len(all_sizes))) + "|")
-    for task in ("check", "convert", "write"):
+    for task in ("check", "check-schema", "check-unique", "convert", "write", "edit-write"):
         found = [find(n, task, "fmx") for n in all_sizes]
         if not any(found):
             continue
@@ -102,6 +105,36 @@ if len(all_sizes) > 1:
         for n, r in zip(all_sizes, found):
             cells.append("—" if not r or r["median"] is None else f"{r['median'] / n * 1e6:.1f}")
         print("| " + " | ".join(cells) + " |")
+
+# --- fmx's jobs against each other (issues 14 and 15), in the same run ----------------------
+PAIRS = [("check-schema", "check", "check --schema (20 keywords) / check"),
+         ("check-unique", "check", "check with unique = true / check"),
+         ("edit-write", "write", "edit --rename --write / convert --to toml --write")]
+
+
+def pair(size, task, base):
+    """fmx's median for TASK over its median for BASE at SIZE (None if either is missing)."""
+    a, b = find(size, task, "fmx"), find(size, base, "fmx")
+    if not (a and b and a["median"] and b["median"]):
+        return None, a, b
+    return a["median"] / b["median"], a, b
+
+
+if any(find(n, t, "fmx") for n in all_sizes for t, _, _ in PAIRS):
+    print()
+    print("## fmx against itself, in this run: ratios of the medians, and of the mean CPU time (user + system)")
+    for size in all_sizes:
+        for task, base, label in PAIRS:
+            q, a, b = pair(size, task, base)
+            if q is None:
+                continue
+            rss = ""
+            if a["rss_mb"] and b["rss_mb"]:
+                rss = f"; peak RSS {a['rss_mb']:.1f} / {b['rss_mb']:.1f} MB ({a['rss_mb'] / b['rss_mb']:.2f}×)"
+            cpu = ""
+            if a.get("cpu") and b.get("cpu"):
+                cpu = f"; CPU time {a['cpu']:.2f} / {b['cpu']:.2f} s ({a['cpu'] / b['cpu']:.2f}×)"
+            print(f"- {size:,} posts, {label}: {a['median']:.2f} / {b['median']:.2f} s = {q:.2f}×{cpu}{rss}")
 
 one = os.path.join(res, "one.json")
 one_med = {}
@@ -143,6 +176,15 @@ if big:
         pw = med(big, "write", peer)
         target(f"fmx convert --write ≥ {want}× faster than {peer}", ratio(pw, fw),
                None if not (pw and fw) else pw / fw >= want)
+    for task, base, want, label in (("check-schema", "check", 2.0, "check --schema (20 keywords) ≤ 2× check"),
+                                    ("check-unique", "check", 1.3, "check with unique = true ≤ 1.3× check"),
+                                    ("edit-write", "write", 1.0, "edit --rename --write ≤ 1× convert --to toml --write")):
+        q, a, b = pair(big, task, base)
+        if a or b:
+            cpu = ""
+            if a and b and a.get("cpu") and b.get("cpu"):
+                cpu = f" (CPU time {a['cpu'] / b['cpu']:.2f}×)"
+            target(label, "—" if q is None else f"{q:.2f}×{cpu}", None if q is None else q <= want)
     for task, label in (("check", "fmx check"), ("convert", "fmx convert (dry run)"),
                         ("write", "fmx convert --write")):
         a, b = find(small, task, "fmx"), find(big, task, "fmx")

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
 use crate::report::{OutputFormat, Summary, reporter, summary_line};
 use crate::rules::Rule;
-use crate::rules::not_unique::{Findings, Gatherer};
+use crate::rules::not_unique::{Findings, Gatherer, Place};
 use crate::value::Pos;
 use crate::walk::Input;
 
@@ -232,7 +232,7 @@ fn check_input(
         ..Checked::default()
     };
     // Visited, even when it does not load: the gathering after the check skips it.
-    let first = archive.and_then(|a| a.visit(cwd, &display));
+    let file = archive.map(|a| a.visit(&display));
     let read = match (input, stdin) {
         (Input::Stdin { .. }, Some(bytes)) => read_front_from(&bytes[..], &config.limits),
         (Input::File { path, .. }, _) if fix != FixMode::Off => read_whole(path, &config.limits)
@@ -247,8 +247,9 @@ fn check_input(
     let diagnostics = match read {
         Ok((bytes, split)) => {
             let mut see = |post: &crate::load::Post| {
-                if let (Some(archive), Some(file)) = (archive, &first) {
-                    archive.see(&schema, file, post);
+                if let (Some(archive), Some(file)) = (archive, file) {
+                    let path = Path::new(&display);
+                    archive.see(Place { config, cwd, path }, &schema, file, post);
                 }
             };
             let mut diagnostics =

@@ -3,9 +3,11 @@
 //! the repeat, naming the first. Its page, its in-post check, and the [`Archive`] of values
 //! across posts.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use crate::check::fields::judged;
 use crate::check::read_front;
@@ -22,9 +24,13 @@ pub static UNIT: Unit = Unit {
     page: RuleDoc {
         what: r#"A value that must be unique and is not: an item repeated in an array field
 with `unique-items = true` in `fmx.toml`, reported at the repeat and naming
-the first one. Items are compared as JSON sees them."#,
+the first one (items are compared as JSON sees them); or the value of a
+`unique = true` field that an earlier post (in path order) has too, judged
+over every post the config covers, even when one file is named, and among
+the posts of the `[[overrides]]` block that sets it."#,
         why: r#"A tag listed twice shows twice, or counts the post twice on the tag's
-page; an author listed twice is credited twice."#,
+page; an author listed twice is credited twice. Two posts with one slug,
+alias or URL overwrite each other's page, depending on build order."#,
         example: r#"$ cat fmx.toml
 [fields.tags]
 unique-items = true
@@ -75,72 +81,98 @@ pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `unique = true` across the archive, in one read per post: the check hands each post it
-/// loads to [`Gatherer::see`], which keeps only the unique fields' values; [`Gatherer::finish`]
-/// then walks the config's folder and reads only the posts the check did not visit (a
-/// pre-commit run names one post; the rest of the archive is still judged). Only those
-/// values are held, with where each was seen.
+/// `unique = true` across the archive, in one read per post: the check names each file it
+/// visits ([`Gatherer::visit`]) and hands over each post it loads ([`Gatherer::see`]);
+/// [`Gatherer::finish`] reads only the posts of the config's folder the check did not visit
+/// (a pre-commit run names one post; the rest of the archive is still judged), then judges.
+///
+/// What is held per post is its name, once, in one buffer, and per value a 128-bit hash
+/// and where it was: a value's text is kept only once a second post has it, and paths are
+/// normalised and sorted only within such a group. Values are told apart by the hash
+/// (two random 64-bit SipHash keys per run: a false collision is about 2^-128 per pair).
 #[derive(Debug, Default)]
 pub struct Gatherer {
-    seen: Mutex<Vec<Seen>>,
-    /// The files the check visited (absolute, lexically normal path), with the names it gave
-    /// them; their values are in `seen` already.
-    visited: Mutex<Visited>,
+    state: Mutex<State>,
+    hashers: [RandomState; 2],
 }
-
-/// Each visited file, with the names the check gave it.
-type Visited = HashMap<Key, (Arc<File>, Vec<String>)>;
 
 /// The later occurrences, by the name the check gave the file.
 pub type Findings = Vec<(String, Vec<Diagnostic>)>;
 
-/// One value of a unique field in one post.
+/// A file's index among the names [`Gatherer::visit`] and the gathering gave out.
+pub type FileId = u32;
+
+#[derive(Debug, Default)]
+struct State {
+    files: Files,
+    values: HashMap<[u64; 2], Slot>,
+}
+
+/// The files' names in one buffer (file `i` is `text[ends[i - 1]..ends[i]]`), and what
+/// each is: checked (its findings are reported) or gathered, inside the archive or not.
+#[derive(Debug, Default)]
+struct Files {
+    text: String,
+    ends: Vec<usize>,
+    checked: Vec<bool>,
+    covered: Vec<bool>,
+}
+
+impl Files {
+    fn push(&mut self, name: &str, checked: bool) -> FileId {
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+        self.checked.push(checked);
+        self.covered.push(!checked);
+        // Ids wrap past 4 billion files, which the names alone could not fit in memory.
+        (self.ends.len() - 1) as FileId
+    }
+
+    fn name(&self, id: FileId) -> &str {
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+}
+
+/// A value's first sighting, and the others once there are any.
 #[derive(Debug)]
+struct Slot {
+    first: Seen,
+    more: Option<Box<Group>>,
+}
+
+/// A value more than one post has (or one post twice): its field, its text, the others.
+#[derive(Debug)]
+struct Group {
+    field: String,
+    text: String,
+    more: Vec<Seen>,
+}
+
+/// Where a value was seen.
+#[derive(Clone, Copy, Debug)]
 struct Seen {
-    field: Arc<str>,
-    value: String,
-    file: Arc<File>,
+    file: FileId,
     pos: Pos,
 }
 
-/// A post's file: its absolute, lexically normal path, so that the same file named two ways
-/// (`posts/a.md`, `./site/../posts/a.md`) is one, and that path as a [`Key`].
-#[derive(Debug)]
-pub struct File {
-    key: Key,
+/// Where a post is: what tells which block of the config (the base or an override) each of
+/// its unique fields comes from, since values are judged among the posts of one block.
+#[derive(Clone, Copy)]
+pub struct Place<'a> {
+    pub config: &'a Config,
+    pub cwd: &'a Path,
+    pub path: &'a Path,
 }
 
-/// A normal path's bytes with each separator made 0: they hash as bytes, not component by
-/// component, and sort as the paths do (`a/b` before `a.b`), at a fraction of the cost.
-type Key = Box<[u8]>;
-
-impl File {
-    fn new(cwd: &Path, display: &Path) -> File {
-        File {
-            key: key(&normal(cwd, display)),
-        }
-    }
-
-    /// The path as messages show it: relative to `cwd` when under it.
-    fn shown(&self, cwd: &Path) -> String {
-        let cwd = key(cwd);
-        let rest = match self.key.strip_prefix(&cwd[..]) {
-            Some([0, rest @ ..]) => rest,
-            _ => &self.key[..],
-        };
-        let sep = std::path::MAIN_SEPARATOR as u8;
-        let bytes: Vec<u8> = rest.iter().map(|&b| if b == 0 { sep } else { b }).collect();
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
-
-fn key(path: &Path) -> Key {
-    let sep = std::path::MAIN_SEPARATOR as u8;
-    path.as_os_str()
-        .as_encoded_bytes()
-        .iter()
-        .map(|&b| if b == sep { 0 } else { b })
-        .collect()
+/// One unique field's value in a post, before it is judged.
+struct Unique<'p> {
+    /// [`Config::field_source`] of the field.
+    block: usize,
+    field: &'p str,
+    text: Cow<'p, str>,
+    pos: Pos,
 }
 
 impl Gatherer {
@@ -149,180 +181,233 @@ impl Gatherer {
         config.has_unique_fields().then(Gatherer::default)
     }
 
-    /// Marks `display` as visited by the check; the file's normal path when it is the first
-    /// visit (a file named twice is one post: its values count once).
-    pub fn visit(&self, cwd: &Path, display: &str) -> Option<Arc<File>> {
-        let file = Arc::new(File::new(cwd, Path::new(display)));
-        let mut visited = self.visited.lock().unwrap_or_else(|p| p.into_inner());
-        let (_, names) = visited
-            .entry(file.key.clone())
-            .or_insert_with(|| (Arc::clone(&file), Vec::new()));
-        names.push(display.to_string());
-        (names.len() == 1).then_some(file)
+    /// The id of a file the check visits, by the name it shows: the gathering after the
+    /// check does not read it again, even when it does not load.
+    pub fn visit(&self, display: &str) -> FileId {
+        self.lock().files.push(display, true)
     }
 
     /// The unique values of a post the check loaded, `file` as [`Gatherer::visit`] gave it.
-    pub fn see(&self, schema: &Schema, file: &Arc<File>, post: &Post) {
-        let mut mine = values(schema, post, file);
-        self.keep(&mut mine);
+    pub fn see(&self, place: Place<'_>, schema: &Schema, file: FileId, post: &Post) {
+        self.add(&values(place, schema, post), file);
     }
 
-    fn keep(&self, mine: &mut Vec<Seen>) {
-        if !mine.is_empty() {
-            self.seen
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .append(mine);
-        }
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Two 64-bit halves, not a `u128`, so that a map entry is 8-aligned (40 bytes, not 48).
+    fn hash(&self, v: &Unique<'_>) -> [u64; 2] {
+        let text: &str = &v.text;
+        self.hashers
+            .each_ref()
+            .map(|h| h.hash_one((v.block, v.field, text)))
+    }
+
+    fn add(&self, values: &[Unique<'_>], file: FileId) {
+        let hashes: Vec<[u64; 2]> = values.iter().map(|v| self.hash(v)).collect();
+        self.lock().add(values, &hashes, file);
     }
 
     /// Reads the posts of the config's folder the check did not visit, and judges every
-    /// value: the first in path order wins; the findings are on the visited files only.
+    /// value: a post the config covers is first in path order; a checked post it does not
+    /// cover (outside its folder, or one its walk ignores, named on the command line) is
+    /// judged after them, so it collides with the archive but never makes an archive post a
+    /// repeat. The findings are on the checked files only.
     pub fn finish(
         self,
         config: &Config,
         cwd: &Path,
         (walker, named, threads): (&Walker, &[PathBuf], usize),
     ) -> Result<Findings, WalkError> {
-        let visited = self.visited.into_inner().unwrap_or_else(|p| p.into_inner());
-        let checked = self.seen.into_inner().unwrap_or_else(|p| p.into_inner());
         let root = normal(cwd, &config.root);
-        let mut seen = if named.iter().any(|p| {
-            let p = normal(cwd, p);
-            root.starts_with(&p) && p.is_dir()
-        }) {
-            // The check walked the config's whole folder: nothing is left to read.
-            let root = key(&root);
-            let under = |k: &Key| k.starts_with(&root) && k.get(root.len()).is_none_or(|&b| b == 0);
-            checked.into_iter().filter(|s| under(&s.file.key)).collect()
-        } else {
-            let gatherer = Gatherer::default();
-            let covered = gatherer.rest(config, cwd, walker, threads, &visited)?;
-            let mut seen = gatherer
-                .seen
-                .into_inner()
-                .unwrap_or_else(|p| p.into_inner());
-            seen.extend(
-                checked
-                    .into_iter()
-                    .filter(|s| covered.contains(&s.file.key)),
-            );
-            seen
-        };
-        seen.sort_by(|a, b| (&a.file.key, a.pos).cmp(&(&b.file.key, b.pos)));
-        let mut out = Vec::new();
-        // Few values repeat: look their files up, rather than every visited file.
-        for (key, found) in repeats(seen, cwd) {
-            if let Some((_, names)) = visited.get(&key) {
-                out.extend(names.iter().map(|name| (name.clone(), found.clone())));
-            }
+        let dot = [PathBuf::from(".")];
+        let named = if named.is_empty() { &dot[..] } else { named };
+        // Only folders that hold the config's whole folder were named: the check read every
+        // post the config covers, and those are exactly the ones under it.
+        let whole = named
+            .iter()
+            .all(|p| p.is_dir() && root.starts_with(normal(cwd, p)));
+        if !whole {
+            self.rest(config, cwd, walker, threads)?;
         }
-        Ok(out)
+        let root = whole.then(|| key(&root));
+        let state = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        Ok(state.judge(cwd, root.as_deref()))
     }
 
-    /// Walks the config's folder, reading the posts the check did not visit; the visited
-    /// ones it finds there are what the config covers (a named file outside its folder, or
-    /// one its walk ignores, is checked, but its values are not the archive's).
+    /// Walks the config's folder: a checked file found there is covered; any other post's
+    /// values are read (gathered, never reported).
     fn rest(
         &self,
         config: &Config,
         cwd: &Path,
         walker: &Walker,
         threads: usize,
-        visited: &Visited,
-    ) -> Result<HashSet<Key>, WalkError> {
-        let covered: Mutex<HashSet<Key>> = Mutex::new(HashSet::new());
+    ) -> Result<(), WalkError> {
+        let checked = self.lock().files.by_path(cwd, &self.hashers[0]);
         walker.visit(std::slice::from_ref(&config.root), threads, &|input| {
             let Input::File { path, display } = &input else {
                 return;
             };
             let abs = normal(cwd, Path::new(display));
-            let file = File { key: key(&abs) };
-            if visited.contains_key(&file.key) {
-                covered
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(file.key);
-            } else {
-                self.keep(&mut read_values(config, cwd, (path, &abs), Arc::new(file)));
+            let key = key(&abs);
+            if let Some(ids) = checked.get(&self.hashers[0].hash_one(&key)) {
+                let mut state = self.lock();
+                let same: Vec<FileId> = ids
+                    .iter()
+                    .copied()
+                    .filter(|&id| key_of(cwd, state.files.name(id)) == key)
+                    .collect();
+                if !same.is_empty() {
+                    same.iter()
+                        .for_each(|&id| state.files.covered[id as usize] = true);
+                    return;
+                }
             }
-        })?;
-        Ok(covered.into_inner().unwrap_or_else(|p| p.into_inner()))
+            let schema = config.schema_for_file(cwd, &abs);
+            if !schema.fields.values().any(|f| f.unique) {
+                return;
+            }
+            let Some(post) = read_post(config, path) else {
+                return;
+            };
+            let place = Place {
+                config,
+                cwd,
+                path: &abs,
+            };
+            let values = values(place, &schema, &post);
+            let file = self.lock().files.push(display, false);
+            self.add(&values, file);
+        })
     }
 }
 
-/// The later occurrences of each value, by file; `seen` is in path order.
-fn repeats(seen: Vec<Seen>, cwd: &Path) -> HashMap<Key, Vec<Diagnostic>> {
-    let mut first: HashMap<(Arc<str>, String), (Arc<File>, Pos)> = HashMap::new();
-    let mut repeats: HashMap<Key, Vec<Diagnostic>> = HashMap::new();
-    for s in seen {
-        let key = (Arc::clone(&s.field), s.value);
-        let Some((file, pos)) = first.get(&key) else {
-            first.insert(key, (s.file, s.pos));
-            continue;
-        };
-        let shown = file.shown(cwd);
-        let d = Diagnostic::new(
-            Rule::NotUnique,
-            s.pos,
-            format!(
-                "`{}` {:?} is not unique: {}:{}:{} has it too",
-                s.field, key.1, shown, pos.line, pos.col
-            ),
-        )
-        .with_help("`unique = true` in fmx.toml: each post needs its own value");
-        let d = Diagnostic {
-            related: Some(Related {
-                path: shown,
-                line: pos.line,
-                column: pos.col,
-            }),
-            ..d
-        };
-        repeats.entry(s.file.key.clone()).or_default().push(d);
+impl Files {
+    /// The checked files by a hash of their normal path (several names may be one file).
+    fn by_path(&self, cwd: &Path, hasher: &RandomState) -> HashMap<u64, Vec<FileId>> {
+        let mut out: HashMap<u64, Vec<FileId>> = HashMap::new();
+        for id in 0..self.ends.len() as FileId {
+            let hash = hasher.hash_one(key_of(cwd, self.name(id)));
+            out.entry(hash).or_default().push(id);
+        }
+        out
     }
-    repeats
 }
 
-/// The values of a post the check did not visit: its front matter read and parsed here.
-fn read_values(
-    config: &Config,
-    cwd: &Path,
-    (path, abs): (&Path, &Path),
-    file: Arc<File>,
-) -> Vec<Seen> {
-    let schema = config.schema_for_file(cwd, abs);
-    if !schema.fields.values().any(|f| f.unique) {
-        return Vec::new();
+impl State {
+    fn add(&mut self, values: &[Unique<'_>], hashes: &[[u64; 2]], file: FileId) {
+        for (v, &hash) in values.iter().zip(hashes) {
+            let seen = Seen { file, pos: v.pos };
+            match self.values.entry(hash) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(Slot {
+                        first: seen,
+                        more: None,
+                    });
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let group = e.get_mut().more.get_or_insert_with(|| {
+                        Box::new(Group {
+                            field: v.field.to_string(),
+                            text: v.text.to_string(),
+                            more: Vec::new(),
+                        })
+                    });
+                    group.more.push(seen);
+                }
+            }
+        }
     }
-    let Ok((bytes, split)) = read_front(path, &config.limits) else {
-        return Vec::new();
-    };
-    let Ok(post) = Post::from_split(&bytes, split, &config.limits) else {
-        return Vec::new();
-    };
-    values(&schema, &post, &file)
+
+    /// The later occurrences of each value seen more than once, by checked file. `root` is
+    /// the config's folder when every post the check visited under it is covered.
+    fn judge(self, cwd: &Path, root: Option<&[u8]>) -> Findings {
+        let files = self.files;
+        let cwd_key = key(cwd);
+        let mut found: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
+        for slot in self.values.into_values() {
+            let Some(group) = slot.more else {
+                continue;
+            };
+            // In path order, the archive's posts before the others; a file named twice is
+            // one post, whose value is the first under both names or a repeat under both.
+            let mut seen: Vec<(bool, Box<[u8]>, Pos, FileId)> = std::iter::once(slot.first)
+                .chain(group.more)
+                .map(|s| {
+                    let key = key_of(cwd, files.name(s.file));
+                    let covered = match root {
+                        Some(root) => under(&key, root),
+                        None => files.covered[s.file as usize],
+                    };
+                    (!covered, key, s.pos, s.file)
+                })
+                .collect();
+            seen.sort();
+            let (_, first, at, _) = &seen[0];
+            let shown = shown(first, &cwd_key);
+            for (_, key, pos, file) in &seen[1..] {
+                if (key, pos) == (first, at) || !files.checked[*file as usize] {
+                    continue;
+                }
+                let d = repeat(&group.field, &group.text, *pos, &shown, *at);
+                found.entry(*file).or_default().push(d);
+            }
+        }
+        found
+            .into_iter()
+            .map(|(file, found)| (files.name(file).to_string(), found))
+            .collect()
+    }
+}
+
+/// The finding at a later occurrence, naming the first.
+fn repeat(field: &str, text: &str, pos: Pos, shown: &str, first: Pos) -> Diagnostic {
+    let d = Diagnostic::new(
+        Rule::NotUnique,
+        pos,
+        format!(
+            "`{field}` {text:?} is not unique: {shown}:{}:{} has it too",
+            first.line, first.col
+        ),
+    )
+    .with_help("`unique = true` in fmx.toml: each post needs its own value");
+    Diagnostic {
+        related: Some(Related {
+            path: shown.to_string(),
+            line: first.line,
+            column: first.col,
+        }),
+        ..d
+    }
+}
+
+/// The front matter of a post the check did not visit, read and parsed here.
+fn read_post(config: &Config, path: &Path) -> Option<Post> {
+    let (bytes, split) = read_front(path, &config.limits).ok()?;
+    Post::from_split(&bytes, split, &config.limits).ok()
 }
 
 /// The values of the unique fields in one post: a string, a number's digits, or each string
 /// or number in an array (so two posts' `aliases` collide on any shared item).
-fn values(schema: &Schema, post: &Post, file: &Arc<File>) -> Vec<Seen> {
+fn values<'p>(place: Place<'_>, schema: &'p Schema, post: &'p Post) -> Vec<Unique<'p>> {
     let mut out = Vec::new();
     for (name, spec) in schema.fields.iter().filter(|(_, f)| f.unique) {
         let Some(found) = spec.path.resolve(&post.table) else {
             continue;
         };
-        let field: Arc<str> = Arc::from(name.as_str());
+        let block = place.config.field_source(place.cwd, place.path, name);
         let nodes = match &found.node.value {
             Value::Array(items) => items.iter().collect(),
             _ => vec![found.node],
         };
         for node in nodes {
-            if let Some(value) = scalar_text(&node.value) {
-                out.push(Seen {
-                    field: Arc::clone(&field),
-                    value,
-                    file: Arc::clone(file),
+            if let Some(text) = scalar_text(&node.value) {
+                out.push(Unique {
+                    block,
+                    field: name,
+                    text,
                     pos: node.pos,
                 });
             }
@@ -331,13 +416,44 @@ fn values(schema: &Schema, post: &Post, file: &Arc<File>) -> Vec<Seen> {
     out
 }
 
-fn scalar_text(value: &Value) -> Option<String> {
+fn scalar_text(value: &Value) -> Option<Cow<'_, str>> {
     match value {
-        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Int(i) => Some(i.value.to_string()),
-        Value::Float(f) => f.decimal_text(),
+        Value::String(s) if !s.trim().is_empty() => Some(Cow::Borrowed(s)),
+        Value::Int(i) => Some(Cow::Owned(i.value.to_string())),
+        Value::Float(f) => f.decimal_text().map(Cow::Owned),
         _ => None,
     }
+}
+
+/// A normal path's bytes with each separator made 0: they sort as the paths do (`a/b`
+/// before `a.b`).
+fn key(path: &Path) -> Box<[u8]> {
+    let sep = std::path::MAIN_SEPARATOR as u8;
+    path.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .map(|&b| if b == sep { 0 } else { b })
+        .collect()
+}
+
+/// The key of a file the check or the gathering named `name`.
+fn key_of(cwd: &Path, name: &str) -> Box<[u8]> {
+    key(&normal(cwd, Path::new(name)))
+}
+
+fn under(key: &[u8], root: &[u8]) -> bool {
+    key.starts_with(root) && key.get(root.len()).is_none_or(|&b| b == 0)
+}
+
+/// The path as messages show it: relative to `cwd` when under it.
+fn shown(key: &[u8], cwd: &[u8]) -> String {
+    let rest = match key.strip_prefix(cwd) {
+        Some([0, rest @ ..]) => rest,
+        _ => key,
+    };
+    let sep = std::path::MAIN_SEPARATOR as u8;
+    let bytes: Vec<u8> = rest.iter().map(|&b| if b == 0 { sep } else { b }).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// `path` made absolute against `cwd`, with `.` and `..` resolved by name, so the same file

@@ -583,6 +583,55 @@ fn unique_judges_the_checked_bytes_once_per_post() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
 
+/// A file named on the command line that the config's walk leaves out (its `exclude`, a
+/// `.gitignore`) is checked, as ripgrep searches a named ignored file, and its values are
+/// judged against the archive's; it is not one of the archive's posts, so it never makes
+/// an archive post a repeat, even when its path sorts first.
+#[test]
+fn unique_judges_a_named_ignored_file_against_the_archive() {
+    let dir = site(
+        &format!("exclude = [\"drafts/**\"]\n{UNIQUE}"),
+        &[
+            (".gitignore", "ignored.md\n"),
+            ("posts/a.md", "---\ntitle: a\nslug: hello\n---\n"),
+            ("ignored.md", "---\ntitle: i\nslug: hello\n---\n"),
+            ("drafts/x.md", "---\ntitle: x\nslug: hello\n---\n"),
+            ("drafts/y.md", "---\ntitle: why\nslug: draft\n---\n"),
+            ("drafts/z.md", "---\ntitle: zed\nslug: draft\n---\n"),
+        ],
+    );
+    let hello = |path: &str| {
+        format!(
+            "{path}:3:7: error[not-unique] `slug` \"hello\" is not unique: posts/a.md:3:7 has it too"
+        )
+    };
+    let out = check_in(dir.path(), &["."]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for args in [
+        &[".", "ignored.md"][..],
+        &["ignored.md"],
+        &["posts", "ignored.md"],
+    ] {
+        let out = check_in(dir.path(), args);
+        assert_eq!(out.code, 1, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert_eq!(findings(&out), [hello("ignored.md")], "{args:?}");
+    }
+    let out = check_in(
+        dir.path(),
+        &[".", "drafts/x.md", "drafts/y.md", "drafts/z.md"],
+    );
+    assert_eq!(
+        findings(&out),
+        [
+            hello("drafts/x.md"),
+            "drafts/z.md:3:7: error[not-unique] `slug` \"draft\" is not unique: drafts/y.md:3:7 has it too".to_string(),
+        ],
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+}
+
 #[test]
 fn unique_applies_only_where_the_override_sets_it() {
     let dir = site(
@@ -602,6 +651,34 @@ fn unique_applies_only_where_the_override_sets_it() {
         out.stdout,
         out.stderr
     );
+}
+
+/// `unique = true` set in an `[[overrides]]` block is judged among the posts that block
+/// covers: each language of a site has its own titles, and the base's `unique` covers the
+/// rest, apart from them.
+#[test]
+fn unique_in_an_override_is_judged_among_its_posts() {
+    let dir = site(
+        "[fields.title]\nunique = true\n\
+         [[overrides]]\npaths = [\"content/en/**\"]\n[overrides.fields.title]\nunique = true\n\
+         [[overrides]]\npaths = [\"content/pt-br/**\"]\n[overrides.fields.title]\nunique = true\n",
+        &[
+            ("content/en/a.md", "---\ntitle: Hello\n---\n"),
+            ("content/en/b.md", "---\ntitle: Hello\n---\n"),
+            ("content/pt-br/a.md", "---\ntitle: Hello\n---\n"),
+            ("content/pt-br/b.md", "---\ntitle: Olá\n---\n"),
+            ("notes/a.md", "---\ntitle: Hello\n---\n"),
+            ("notes/b.md", "---\ntitle: Olá\n---\n"),
+        ],
+    );
+    let en = "content/en/b.md:2:8: error[not-unique] `title` \"Hello\" is not unique: content/en/a.md:2:8 has it too";
+    let out = check_in(dir.path(), &["."]);
+    assert_eq!(findings(&out), [en], "{}{}", out.stdout, out.stderr);
+    // The same from a one-post run, whose other posts are gathered.
+    let out = check_in(dir.path(), &["content/en/b.md"]);
+    assert_eq!(findings(&out), [en], "{}{}", out.stdout, out.stderr);
+    let out = check_in(dir.path(), &["content/pt-br/b.md", "notes/b.md"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
 
 /// `init --infer` proposes `unique = true` (with the count) for a key whose values are all
