@@ -581,3 +581,42 @@ fn diff_does_not_say_fixed() {
         before
     );
 }
+
+/// An `epoch` field nested in a table (`[fields."params.date"]`) is fixed where it is, in
+/// each format, as a top-level one is; `--fix` used to call it fixable and leave it.
+#[test]
+fn fix_converts_a_nested_epoch_field() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("fmx.toml"),
+        "[fields.\"params.date\"]\ntype = \"epoch\"\n",
+    )
+    .unwrap();
+    for (name, before, after) in [
+        (
+            "y.md",
+            "---\ntitle: T\nparams:\n  date: \"2020-10-11T00:59:44Z\"\n---\nBody\n",
+            "---\ntitle: T\nparams:\n  date: 1602377984\n---\nBody\n",
+        ),
+        (
+            "t.md",
+            "+++\ntitle = \"T\"\n[params]\ndate = 2020-10-11T00:59:44Z # when\n+++\nBody\n",
+            "+++\ntitle = \"T\"\n[params]\ndate = 1602377984 # when\n+++\nBody\n",
+        ),
+        (
+            "j.md",
+            "{\n  \"title\": \"T\",\n  \"params\": {\"date\": \"2020-10-11T00:59:44Z\", \"x\": 1}\n}\nBody\n",
+            "{\n  \"title\": \"T\",\n  \"params\": {\"date\": 1602377984, \"x\": 1}\n}\nBody\n",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, before).unwrap();
+        let out =
+            run(fmx()
+                .current_dir(dir.path())
+                .args(["check", "--no-progress", "--fix", name]));
+        assert_eq!(out.code, 0, "{name}: {}{}", out.stdout, out.stderr);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), after, "{name}");
+        assert!(out.stderr.contains("(1 fixed)"), "{name}: {}", out.stderr);
+    }
+}
