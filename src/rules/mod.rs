@@ -6,6 +6,7 @@ mod bom;
 pub mod dates;
 mod delimiter_whitespace;
 pub mod fields;
+mod fix_failed;
 mod key_order;
 mod mixed_line_endings;
 pub mod not_unique;
@@ -80,6 +81,7 @@ rules! {
     DuplicateKey => "duplicate-key", ERROR, false, ["front-matter", "syntax"], "the same key twice in one mapping", unit = structural::DUPLICATE_KEY;
     InvalidEncoding => "invalid-encoding", ERROR, false, ["front-matter", "syntax"], "the front matter block is not UTF-8", unit = structural::INVALID_ENCODING;
     UnreadableFile => "unreadable-file", ERROR, false, ["front-matter", "io"], "a file found while walking could not be read", unit = structural::UNREADABLE_FILE;
+    FixFailed => "fix-failed", ERROR, false, ["front-matter", "io"], "`--fix` verified its fixes but could not write the file", unit = fix_failed::UNIT;
     LimitExceeded => "limit-exceeded", ERROR, false, ["front-matter", "syntax"], "the block is too large, too deep, or expands too many aliases", unit = structural::LIMIT_EXCEEDED;
     MissingField => "missing-field", ERROR, false, ["front-matter", "schema"], "a required field is absent", unit = fields::MISSING_FIELD;
     EmptyField => "empty-field", ERROR, false, ["front-matter", "schema"], "a required field is present but null or empty", unit = fields::EMPTY_FIELD;

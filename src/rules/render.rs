@@ -179,7 +179,6 @@ mod tests {
         for &rule in Rule::ALL {
             let example = rule.doc().example;
             let lines = diagnostic_lines(example);
-            assert!(!lines.is_empty(), "{rule}: no diagnostic line");
             let label = match rule.default_severity() {
                 Some(Severity::Error) => "error",
                 Some(Severity::Warning) => "warning",
@@ -190,8 +189,14 @@ mod tests {
                     "warning"
                 }
             };
+            // Another rule's line may show what the example is about (`fix-failed`: the
+            // problem whose fix was not written); the rule's own lines carry its default.
             let tag = format!(": {label}[{}] ", rule.name());
-            for line in lines {
+            let own: Vec<&str> = (lines.into_iter())
+                .filter(|l| l.contains(&format!("[{}] ", rule.name())))
+                .collect();
+            assert!(!own.is_empty(), "{rule}: no diagnostic line of its own");
+            for line in own {
                 assert!(line.contains(&tag), "{rule}: {line}");
             }
         }
