@@ -1,7 +1,8 @@
 //! Byte edits on a post: apply them, load the result again through [`Post::load`], and hand
 //! it on only if the body is byte for byte the same and every value is what the edits meant.
 //!
-//! `check --fix` and `check --diff` use it; so will `fmx edit` and an editor's code actions.
+//! `check --fix`, `check --diff` and the server's code actions use it; the rules that fix a
+//! value find its bytes with [`scalar_range`].
 
 use std::ops::Range;
 
@@ -187,8 +188,9 @@ pub fn verify(
     Ok(())
 }
 
-/// The bytes the single-line scalar value at `pos` occupies: a quoted string to its closing quote, a
-/// bare value to the end of its line (before a comment).
+/// The bytes the single-line scalar value at `pos` occupies: a quoted string to its closing
+/// quote, a bare value to the end of its line (before a comment). `None` for a value that
+/// runs over several lines (a triple-quoted TOML string, an unclosed quote on the line).
 pub fn scalar_range(bytes: &[u8], layout: &Layout, pos: Pos) -> Option<Range<usize>> {
     let start = offset_of(bytes, layout, pos)?;
     let rest = &bytes[start..layout.content.end];
@@ -198,48 +200,57 @@ pub fn scalar_range(bytes: &[u8], layout: &Layout, pos: Pos) -> Option<Range<usi
         .unwrap_or(rest.len());
     let line = &rest[..line_end];
     let len = match line.first()? {
-        b'"' => {
-            if line.starts_with(b"\"\"\"") {
-                return None;
-            }
-            let mut escaped = false;
-            let close = line.iter().enumerate().skip(1).find_map(|(i, &b)| {
-                if escaped {
-                    escaped = false;
-                    None
-                } else if b == b'\\' {
-                    escaped = true;
-                    None
-                } else {
-                    (b == b'"').then_some(i)
-                }
-            })?;
-            close + 1
-        }
-        b'\'' => {
-            if line.starts_with(b"'''") {
-                return None;
-            }
-            let mut i = 1;
-            loop {
-                match line.get(i)? {
-                    b'\'' if line.get(i + 1) == Some(&b'\'') => i += 2,
-                    b'\'' => break i + 1,
-                    _ => i += 1,
-                }
-            }
-        }
-        _ => {
-            let cut = line
-                .windows(2)
-                .position(|w| w[1] == b'#' && (w[0] == b' ' || w[0] == b'\t'))
-                .unwrap_or(line.len());
-            let mut end = cut;
-            while end > 0 && matches!(line[end - 1], b' ' | b'\t' | b',') {
-                end -= 1;
-            }
-            end
-        }
+        b'"' => double_quoted_len(line)?,
+        b'\'' => single_quoted_len(line)?,
+        _ => bare_len(line),
     };
     Some(start..start + len)
+}
+
+/// A `"…"` string with backslash escapes, to its closing quote.
+fn double_quoted_len(line: &[u8]) -> Option<usize> {
+    if line.starts_with(b"\"\"\"") {
+        return None;
+    }
+    let mut escaped = false;
+    let close = line.iter().enumerate().skip(1).find_map(|(i, &b)| {
+        if escaped {
+            escaped = false;
+            None
+        } else if b == b'\\' {
+            escaped = true;
+            None
+        } else {
+            (b == b'"').then_some(i)
+        }
+    })?;
+    Some(close + 1)
+}
+
+/// A `'…'` string, where `''` is a quote inside it, to its closing quote.
+fn single_quoted_len(line: &[u8]) -> Option<usize> {
+    if line.starts_with(b"'''") {
+        return None;
+    }
+    let mut i = 1;
+    loop {
+        match line.get(i)? {
+            b'\'' if line.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\'' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// A bare value: up to a ` #` comment, without trailing blanks or a flow's comma.
+fn bare_len(line: &[u8]) -> usize {
+    let cut = line
+        .windows(2)
+        .position(|w| w[1] == b'#' && (w[0] == b' ' || w[0] == b'\t'))
+        .unwrap_or(line.len());
+    let mut end = cut;
+    while end > 0 && matches!(line[end - 1], b' ' | b'\t' | b',') {
+        end -= 1;
+    }
+    end
 }
