@@ -118,8 +118,8 @@ pub struct Unit {
 }
 
 impl Unit {
-    /// The unit of a rule another check reports (its family's, or for `unreadable-file`
-    /// the walk): its page, and no check of its own.
+    /// The unit of a rule something else reports (its family's check; the walk for
+    /// `unreadable-file`, the writer for `fix-failed`): its page, and no check of its own.
     pub const fn page_only(page: RuleDoc) -> Unit {
         Unit {
             page,
@@ -138,8 +138,8 @@ pub struct Family {
 }
 
 /// What a check sees: the file's bytes (as far as they were read), its front matter layout
-/// when a block was found, the post when it also loaded (else why not), the file's schema,
-/// and the time that counts as now (Unix seconds).
+/// when a block was found, the post when it also loaded (else why it did not), the file's
+/// schema, and the time that counts as now (Unix seconds).
 pub struct Context<'a> {
     pub bytes: &'a [u8],
     pub layout: Option<&'a Layout>,
