@@ -1,7 +1,8 @@
 //! Byte edits on a post: apply them, load the result again through [`Post::load`], and hand
 //! it on only if the body is byte for byte the same and every value is what the edits meant.
 //!
-//! `check --fix` and `check --diff` use it; so will `fmx edit` and an editor's code actions.
+//! `check --fix`, `check --diff` and the server's code actions use it; the rules that fix a
+//! value find its bytes with [`scalar_range`].
 
 use std::ops::Range;
 
@@ -9,7 +10,7 @@ use crate::document::{Format, Layout};
 use crate::formats::Limits;
 use crate::load::{BlockError, LoadError, Post};
 use crate::rules::Rule;
-use crate::value::{Pos, Table, Value};
+use crate::value::{Node, Pos, Table, Value};
 
 /// One replacement of bytes in the file, and the rule it fixes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +47,41 @@ impl PartialEq for Values {
 }
 
 impl Eq for Values {}
+
+impl Fix {
+    /// What the fix does to the values: `table` (the values before) gets the new order and
+    /// the new values, for [`Expected::Table`].
+    pub fn apply_to(&self, table: &mut Table) {
+        if let Some(order) = &self.reorder {
+            let mut entries = std::mem::take(&mut table.entries);
+            for key in order {
+                if let Some(entry) = entries.shift_remove(key) {
+                    table.entries.insert(key.clone(), entry);
+                }
+            }
+            table.entries.extend(entries);
+        }
+        for (pos, value) in &self.values.0 {
+            set_at(table, *pos, value.clone());
+        }
+    }
+}
+
+/// Gives the node at `pos` its new value.
+fn set_at(table: &mut Table, pos: Pos, value: Value) {
+    let mut stack: Vec<&mut Node> = table.entries.values_mut().map(|e| &mut e.node).collect();
+    while let Some(node) = stack.pop() {
+        if node.pos == pos && !matches!(node.value, Value::Table(_) | Value::Array(_)) {
+            node.value = value;
+            return;
+        }
+        match &mut node.value {
+            Value::Table(t) => stack.extend(t.entries.values_mut().map(|e| &mut e.node)),
+            Value::Array(a) => stack.extend(a.iter_mut()),
+            _ => {}
+        }
+    }
+}
 
 /// What the edited file must read as.
 #[derive(Clone, Copy, Debug)]
@@ -150,4 +186,71 @@ pub fn verify(
         return Err(EditError::BodyChanged);
     }
     Ok(())
+}
+
+/// The bytes the single-line scalar value at `pos` occupies: a quoted string to its closing
+/// quote, a bare value to the end of its line (before a comment). `None` for a value that
+/// runs over several lines (a triple-quoted TOML string, an unclosed quote on the line).
+pub fn scalar_range(bytes: &[u8], layout: &Layout, pos: Pos) -> Option<Range<usize>> {
+    let start = offset_of(bytes, layout, pos)?;
+    let rest = &bytes[start..layout.content.end];
+    let line_end = rest
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(rest.len());
+    let line = &rest[..line_end];
+    let len = match line.first()? {
+        b'"' => double_quoted_len(line)?,
+        b'\'' => single_quoted_len(line)?,
+        _ => bare_len(line),
+    };
+    Some(start..start + len)
+}
+
+/// A `"…"` string with backslash escapes, to its closing quote.
+fn double_quoted_len(line: &[u8]) -> Option<usize> {
+    if line.starts_with(b"\"\"\"") {
+        return None;
+    }
+    let mut escaped = false;
+    let close = line.iter().enumerate().skip(1).find_map(|(i, &b)| {
+        if escaped {
+            escaped = false;
+            None
+        } else if b == b'\\' {
+            escaped = true;
+            None
+        } else {
+            (b == b'"').then_some(i)
+        }
+    })?;
+    Some(close + 1)
+}
+
+/// A `'…'` string, where `''` is a quote inside it, to its closing quote.
+fn single_quoted_len(line: &[u8]) -> Option<usize> {
+    if line.starts_with(b"'''") {
+        return None;
+    }
+    let mut i = 1;
+    loop {
+        match line.get(i)? {
+            b'\'' if line.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\'' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// A bare value: up to a ` #` comment, without trailing blanks or a flow's comma.
+fn bare_len(line: &[u8]) -> usize {
+    let cut = line
+        .windows(2)
+        .position(|w| w[1] == b'#' && (w[0] == b' ' || w[0] == b'\t'))
+        .unwrap_or(line.len());
+    let mut end = cut;
+    while end > 0 && matches!(line[end - 1], b' ' | b'\t' | b',') {
+        end -= 1;
+    }
+    end
 }

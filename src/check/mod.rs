@@ -1,4 +1,5 @@
-//! `fmx check` for one post: split, decode, parse, then every rule, as data.
+//! `fmx check` for one post, as orchestration: read the front matter, load it once, run the
+//! rules' checks (`src/rules/`), apply the schema's severities, sort.
 //!
 //! [`read_front`] reads a file only as far as the end of its front matter, so a post's body
 //! costs nothing; [`check_bytes`] turns those bytes into sorted diagnostics.
@@ -10,11 +11,10 @@ use std::path::Path;
 
 use crate::config::Schema;
 use crate::diagnostic::Diagnostic;
-use crate::document::{self, Layout, Split};
-use crate::formats::{DuplicateKey, Limits};
-use crate::load::{BlockError, LoadError, Post};
-use crate::rules::{Context, Rule};
-use crate::value::Pos;
+use crate::document::{self, Split};
+use crate::formats::Limits;
+use crate::load::Post;
+use crate::rules::{self, Context};
 
 /// Kept where tests and the fuzz target outside `src/` reach for it.
 pub use crate::load::parse_block;
@@ -99,6 +99,7 @@ pub fn check_bytes_seeing(
     out
 }
 
+/// Loads the post once and runs every check that reports a rule the schema turns on.
 fn run_rules(
     bytes: &[u8],
     split: &Split,
@@ -112,117 +113,16 @@ fn run_rules(
     if let Ok(post) = &loaded {
         see(post);
     }
-    let layout = match &loaded {
-        Ok(post) => Some(&post.layout),
-        Err(e) => e.layout(),
-    };
-    run_units(bytes, layout, loaded.as_ref().ok(), schema, out);
-    if let Some(layout) = layout {
-        mixed_line_endings(bytes, layout, out);
-    }
-    let post = match loaded {
-        Ok(post) => post,
-        Err(LoadError::Incomplete) => return,
-        Err(e) => {
-            out.push(load_diagnostic(&e));
-            return;
-        }
-    };
-    for dup in &post.duplicates {
-        out.push(duplicate(dup));
-    }
-    fields::check_table(&post.table, schema, post.layout.open_pos(), now, out);
-}
-
-/// The rules that are units of their own (page, check and fix in one file), when on.
-/// `layout` is there when a block was found, `post` when it also loaded.
-pub fn run_units(
-    bytes: &[u8],
-    layout: Option<&Layout>,
-    post: Option<&Post>,
-    schema: &Schema,
-    out: &mut Vec<Diagnostic>,
-) {
     let cx = Context {
         bytes,
-        layout,
-        post,
-        schema,
-    };
-    for &rule in Rule::ALL {
-        if let Some(unit) = rule.unit()
-            && schema.severity(rule).is_some()
-        {
-            (unit.check)(&cx, out);
-        }
-    }
-}
-
-/// The structural rules: one diagnostic per way a post can fail to load.
-pub fn load_diagnostic(e: &LoadError) -> Diagnostic {
-    let (rule, help) = match e {
-        LoadError::NoFrontMatter => (
-            Rule::NoFrontMatter,
-            Some("add a front matter block at the top of the file".to_string()),
-        ),
-        LoadError::Unclosed { format, .. } => (
-            Rule::UnclosedFrontMatter,
-            Some(format!(
-                "add a `{}` line after the last front matter line",
-                format.delimiter().unwrap_or("}")
-            )),
-        ),
-        LoadError::TooLarge { .. } | LoadError::Incomplete => (Rule::LimitExceeded, None),
-        LoadError::Block { error, .. } => match error {
-            BlockError::InvalidEncoding { .. } => (
-                Rule::InvalidEncoding,
-                Some("re-save the file as UTF-8".to_string()),
-            ),
-            BlockError::Syntax { .. } => (Rule::SyntaxError, None),
-            BlockError::Duplicate(d) => return duplicate(d),
-            BlockError::Limit { .. } => (Rule::LimitExceeded, None),
-            BlockError::NotAMapping { .. } => (Rule::NotAMapping, None),
+        layout: match &loaded {
+            Ok(post) => Some(&post.layout),
+            Err(e) => e.layout(),
         },
+        post: loaded.as_ref().ok(),
+        error: loaded.as_ref().err(),
+        schema,
+        now,
     };
-    let d = Diagnostic::new(rule, e.pos(), e.to_string());
-    match help {
-        Some(help) => d.with_help(help),
-        None => d,
-    }
-}
-
-fn duplicate(d: &DuplicateKey) -> Diagnostic {
-    Diagnostic::new(
-        Rule::DuplicateKey,
-        d.pos,
-        BlockError::Duplicate(d.clone()).to_string(),
-    )
-    .with_help("remove one of them: readers disagree on which one wins")
-}
-
-/// LF and CRLF in one block, its delimiter lines included; reported at the first line whose
-/// ending differs from the opening line's.
-fn mixed_line_endings(bytes: &[u8], layout: &Layout, out: &mut Vec<Diagnostic>) {
-    let end = (layout.close.end + 1).min(bytes.len());
-    let block = &bytes[layout.open.start..end];
-    let opening_crlf = layout.line_ending == document::LineEnding::Crlf;
-    let mut line = layout.open_line;
-    for (i, &b) in block.iter().enumerate() {
-        if b != b'\n' {
-            continue;
-        }
-        let crlf = i > 0 && block[i - 1] == b'\r';
-        if crlf != opening_crlf {
-            let (this, that) = if crlf { ("CRLF", "LF") } else { ("LF", "CRLF") };
-            out.push(Diagnostic::new(
-                Rule::MixedLineEndings,
-                Pos::new(line, 1),
-                format!(
-                    "this line ends in {this}, but the front matter opens with {that} line endings"
-                ),
-            ));
-            return;
-        }
-        line += 1;
-    }
+    rules::run(&cx, |rule| schema.severity(rule).is_some(), out);
 }

@@ -344,11 +344,14 @@ fn apply_fix(
             checked.fixed = fixed.edits.len();
             *diagnostics = recheck(&fixed.bytes);
         }
-        Err(e) => diagnostics.push(Diagnostic::new(
-            Rule::UnreadableFile,
-            Pos::new(1, 1),
-            format!("cannot write the fixes: {e}"),
-        )),
+        Err(e) => {
+            diagnostics.push(Diagnostic::new(
+                Rule::FixFailed,
+                Pos::new(1, 1),
+                format!("cannot write the fixes: {e}"),
+            ));
+            diagnostics.sort_by_key(|d| (d.line, d.column, d.rule));
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! that does not match `items.pattern`). Its page and its check in one unit; the regexes
 //! are compiled once, when the config is read.
 
-use crate::check::fields::{judged, judged_items};
+use super::fields::{judged, judged_items};
 use crate::config::Pattern;
 use crate::config::Schema;
 use crate::diagnostic::Diagnostic;
@@ -49,7 +49,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The check on a post's table (also run by `check::fields::check_values`).
+/// The check on a post's table (also run by `fields::check_values`).
 pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
     for (name, node, spec) in judged(table, schema) {
         if let Some(pattern) = &spec.pattern {

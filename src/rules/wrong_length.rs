@@ -1,7 +1,7 @@
 //! `wrong-length`: a string or array outside its field's `min-length`/`max-length`, or an
 //! array outside its `min-items`/`max-items`. Its page and its check in one unit.
 
-use crate::check::fields::judged;
+use super::fields::judged;
 use crate::config::Schema;
 use crate::diagnostic::Diagnostic;
 use crate::value::{Table, Value};
@@ -45,7 +45,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The check on a post's table (also run by `check::fields::check_values`).
+/// The check on a post's table (also run by `fields::check_values`).
 pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
     for (name, node, spec) in judged(table, schema) {
         let len = match &node.value {

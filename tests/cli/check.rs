@@ -478,7 +478,9 @@ fn every_rule_has_a_fixture_that_reports_it() {
         .filter(|n| n.ends_with(".md"))
         .collect();
     for &rule in fmx::rules::Rule::ALL {
-        if rule.name() == "unreadable-file" {
+        // Neither can a file --fix cannot write (a read-only mode or a second hard link is
+        // not kept by git): `fix_that_cannot_be_written_is_fix_failed` makes one.
+        if matches!(rule.name(), "unreadable-file" | "fix-failed") {
             continue;
         }
         let mine: Vec<&String> = names
@@ -580,4 +582,106 @@ fn diff_does_not_say_fixed() {
         std::fs::read_to_string(dir.path().join("p.md")).unwrap(),
         before
     );
+}
+
+/// An `epoch` field nested in a table (`[fields."params.date"]`) is fixed where it is, in
+/// each format, as a top-level one is; `--fix` used to call it fixable and leave it.
+#[test]
+fn fix_converts_a_nested_epoch_field() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("fmx.toml"),
+        "[fields.\"params.date\"]\ntype = \"epoch\"\n",
+    )
+    .unwrap();
+    for (name, before, after) in [
+        (
+            "y.md",
+            "---\ntitle: T\nparams:\n  date: \"2020-10-11T00:59:44Z\"\n---\nBody\n",
+            "---\ntitle: T\nparams:\n  date: 1602377984\n---\nBody\n",
+        ),
+        (
+            "t.md",
+            "+++\ntitle = \"T\"\n[params]\ndate = 2020-10-11T00:59:44Z # when\n+++\nBody\n",
+            "+++\ntitle = \"T\"\n[params]\ndate = 1602377984 # when\n+++\nBody\n",
+        ),
+        (
+            "j.md",
+            "{\n  \"title\": \"T\",\n  \"params\": {\"date\": \"2020-10-11T00:59:44Z\", \"x\": 1}\n}\nBody\n",
+            "{\n  \"title\": \"T\",\n  \"params\": {\"date\": 1602377984, \"x\": 1}\n}\nBody\n",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, before).unwrap();
+        let out =
+            run(fmx()
+                .current_dir(dir.path())
+                .args(["check", "--no-progress", "--fix", name]));
+        assert_eq!(out.code, 0, "{name}: {}{}", out.stdout, out.stderr);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), after, "{name}");
+        assert!(out.stderr.contains("(1 fixed)"), "{name}: {}", out.stderr);
+    }
+}
+
+/// A fix that verified but cannot be written (a read-only file, a file with two hard
+/// links) is `fix-failed` at 1:1 with the writer's reason, not `unreadable-file`; the file
+/// is left as it was, its problem still reported, and the rest of the batch is fixed.
+#[test]
+fn fix_that_cannot_be_written_is_fix_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = "---\ntitle: T\ndate: \"1602377984\"\n---\nBody\n";
+    for name in ["a-ok.md", "b-linked.md", "c-read-only.md"] {
+        std::fs::write(dir.path().join(name), before).unwrap();
+    }
+    std::fs::hard_link(dir.path().join("b-linked.md"), dir.path().join("link")).unwrap();
+    let read_only = dir.path().join("c-read-only.md");
+    let mut permissions = std::fs::metadata(&read_only).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&read_only, permissions).unwrap();
+    let out = run(fmx().current_dir(dir.path()).args([
+        "check",
+        "--no-config",
+        "--no-progress",
+        "--fix",
+        "a-ok.md",
+        "b-linked.md",
+        "c-read-only.md",
+    ]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        lines,
+        [
+            "b-linked.md:1:1: error[fix-failed] cannot write the fixes: has 2 hard links; a \
+             rewrite would part this name from the others (they would keep the old text); not \
+             written",
+            "b-linked.md:3:7: error[date-not-epoch] `date` must be Unix epoch seconds as a \
+             number, found string \"1602377984\"",
+            "c-read-only.md:1:1: error[fix-failed] cannot write the fixes: is read-only (mode \
+             0444); not written (`chmod u+w` it to allow the rewrite)",
+            "c-read-only.md:3:7: error[date-not-epoch] `date` must be Unix epoch seconds as a \
+             number, found string \"1602377984\"",
+        ]
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_eq!(
+        read("a-ok.md"),
+        before.replace("\"1602377984\"", "1602377984")
+    );
+    assert_eq!(read("b-linked.md"), before);
+    assert_eq!(read("c-read-only.md"), before);
+    let json = run(fmx().current_dir(dir.path()).args([
+        "check",
+        "--no-config",
+        "--no-progress",
+        "--fix",
+        "--output-format",
+        "json",
+        "c-read-only.md",
+    ]));
+    let doc: Value = serde_json::from_str(&json.stdout).expect("a JSON report");
+    let rules: Vec<&str> = (doc["diagnostics"].as_array().unwrap().iter())
+        .filter_map(|d| d["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["fix-failed", "date-not-epoch"], "{}", json.stdout);
 }

@@ -168,17 +168,18 @@ fn transcript(example: &str) -> Vec<(String, Vec<&str>)> {
     steps
 }
 
-/// Every `fmx explain` example is replayed: its files written as `cat` shows them, its
-/// `fmx check` run, and the output must be exactly what the page shows. The one example
-/// that cannot be replayed here (an unreadable file, where the tests may run as root) is
-/// named, so a new one cannot slip through.
+/// Every `fmx explain` example is replayed: its files written as `cat` shows them, made
+/// read-only where it says `chmod a-w` (fmx's writer checks the mode itself, so this holds
+/// as root too), its `fmx check` run, and the output must be exactly what the page shows.
+/// The one example that cannot be replayed here (an unreadable file, where the tests may
+/// run as root) is named, so a new one cannot slip through.
 #[test]
 fn every_explain_example_prints_what_its_page_shows() {
     let mut wrong = Vec::new();
     for &rule in fmx::rules::Rule::ALL {
         let dir = tempfile::tempdir().unwrap();
         let steps = transcript(rule.doc().example);
-        if steps.iter().any(|(c, _)| c.starts_with("chmod")) {
+        if steps.iter().any(|(c, _)| c.starts_with("chmod 000")) {
             assert_eq!(
                 rule.name(),
                 "unreadable-file",
@@ -195,6 +196,12 @@ fn every_explain_example_prints_what_its_page_shows() {
                 }
                 ["cat", file] => {
                     std::fs::write(dir.path().join(file), uncat(lines, false)).unwrap()
+                }
+                ["chmod", "a-w", file] => {
+                    let path = dir.path().join(file);
+                    let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+                    permissions.set_readonly(true);
+                    std::fs::set_permissions(&path, permissions).unwrap();
                 }
                 ["fmx", "check", args @ ..] => {
                     let mut cmd = crate::support::fmx();
