@@ -3,6 +3,7 @@
 
 mod adversarial;
 mod check;
+mod comments;
 mod config;
 mod convert;
 mod corpus;

@@ -73,6 +73,21 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
     })
 }
 
+/// Every comment of a block, in order: its position and the text after `#` (for counting,
+/// as [`yaml::comments_in`](crate::formats::yaml::comments_in)).
+pub fn comments_in(text: &str, first_line: u32) -> Vec<(Pos, String)> {
+    let positions = Positions::new(text, first_line);
+    Source::new(text)
+        .lex()
+        .filter(|token| token.kind() == toml_parser::lexer::TokenKind::Comment)
+        .map(|token| {
+            let span = token.span();
+            let body = text.get(span.start() + 1..span.end()).unwrap_or("");
+            (positions.at(span.start()), body.to_owned())
+        })
+        .collect()
+}
+
 /// Values only, without positions or comments: for reading back the TOML fmx wrote, where
 /// only values are compared. Nesting is bounded by the crate's own recursion limit (the
 /// text was written from a value already within `max_depth`).
@@ -198,12 +213,7 @@ impl Reader<'_> {
                 (Value::Array(items), style)
             }
             DeValue::Table(table) => {
-                let mut out = self.table(table)?;
-                if first == Some(b'[')
-                    && let Some(trailing) = self.comments.tables.remove(&span.start)
-                {
-                    out.trailing_comments = trailing;
-                }
+                let out = self.table(table)?;
                 let style = if first == Some(b'{') {
                     Style::Flow
                 } else {
