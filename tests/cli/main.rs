@@ -5,6 +5,7 @@ mod adversarial;
 mod check;
 mod comments;
 mod config;
+mod conformance;
 mod convert;
 mod corpus;
 mod delimiters;

@@ -46,6 +46,16 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
                 .to_owned(),
         });
     }
+    // The `toml` crate skips a byte order mark at the start of what it is given, but here
+    // that is the start of the block, not of the file: TOML readers (tomllib, go-toml)
+    // refuse it there (toml-test `invalid/encoding/bom-not-at-start-02`).
+    if text.starts_with('\u{feff}') {
+        return Err(ParseError::Syntax {
+            pos: positions.at(0),
+            message: "a byte order mark (U+FEFF) is allowed only at the start of the file"
+                .to_owned(),
+        });
+    }
     let source = Source::new(text);
     let events = outline::events(source, limits.max_depth);
     let outline = outline::walk(source, &events, limits.max_depth, false);
