@@ -401,11 +401,10 @@ impl Comments {
 
     /// Every comment text, in order: for a target that cannot hold them and lists each.
     pub fn texts(&self) -> impl Iterator<Item = &String> {
-        self.before.iter().chain(&self.trailing).chain(
-            self.items
-                .iter()
-                .flat_map(|i| i.before.iter().chain(&i.trailing)),
-        )
+        self.before
+            .iter()
+            .chain(&self.trailing)
+            .chain(ItemComments::all_texts(&self.items))
     }
 }
 
@@ -416,9 +415,29 @@ pub struct ItemComments {
     pub index: usize,
     pub before: Vec<String>,
     pub trailing: Option<String>,
+    /// When the item is itself a list (`- - 1`, `[[1, # one`): the comments between its own
+    /// items, by item, to any depth.
+    pub inner: Vec<ItemComments>,
 }
 
 impl ItemComments {
+    /// Every comment text of `items` and of the lists inside them, in item order.
+    pub fn all_texts(items: &[ItemComments]) -> Box<dyn Iterator<Item = &String> + '_> {
+        Box::new(items.iter().flat_map(|i| {
+            i.before
+                .iter()
+                .chain(&i.trailing)
+                .chain(ItemComments::all_texts(&i.inner))
+        }))
+    }
+
+    /// Whether this item and the lists inside it hold no comment.
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty()
+            && self.trailing.is_none()
+            && self.inner.iter().all(ItemComments::is_empty)
+    }
+
     /// The comments of item `index` in `items`, added if missing.
     pub fn of(items: &mut Vec<ItemComments>, index: usize) -> &mut ItemComments {
         let at = match items.iter().position(|c| c.index == index) {

@@ -105,6 +105,15 @@ pub fn parse(
     }
 }
 
+/// Every comment of a block of `format`, in order, with its position (JSON has none).
+pub fn comments_in(format: Format, text: &str, first_line: u32) -> Vec<(Pos, String)> {
+    match format {
+        Format::Yaml => yaml::comments_in(text, first_line),
+        Format::Toml => toml::comments_in(text, first_line),
+        Format::Json => Vec::new(),
+    }
+}
+
 /// Reads back a block fmx wrote, for comparing its values with those meant: positions and
 /// comments are left out where that is cheaper (TOML).
 pub fn parse_back(format: Format, text: &str, limits: &Limits) -> Result<Parsed, ParseError> {
@@ -122,10 +131,58 @@ pub enum Note {
     /// TOML writes plain keys before tables: this plain key moved ahead of the tables it
     /// used to follow.
     Moved { key: String, reason: String },
-    /// The target has no comments (JSON): this comment was dropped.
-    DroppedComment { key: Option<String>, text: String },
+    /// The target has no place for this comment (JSON has no comments; a TOML inline table
+    /// holds none): dropped, and listed with the limit that dropped it.
+    DroppedComment {
+        key: Option<String>,
+        text: String,
+        reason: &'static str,
+    },
     /// The target has no date-time type (JSON): written as its RFC 3339 string.
     DateTimeToString { key: String, text: String },
+}
+
+/// Why JSON drops a comment.
+pub const JSON_HAS_NO_COMMENTS: &str = "JSON has no comments";
+
+/// A note for each comment of the entry at `path`: its own (above it, at its line's end) and
+/// those between the items of its list, listed at the list's path (`m`), or at the path of
+/// the item they stand in for a list in a list (`m[0]`).
+pub fn dropped_comments(
+    comments: &crate::value::Comments,
+    path: &str,
+    reason: &'static str,
+    notes: &mut Vec<Note>,
+) {
+    let key = (!path.is_empty()).then(|| path.to_string());
+    for text in comments.before.iter().chain(&comments.trailing) {
+        notes.push(Note::DroppedComment {
+            key: key.clone(),
+            text: text.clone(),
+            reason,
+        });
+    }
+    dropped_item_comments(&comments.items, path, reason, notes);
+}
+
+/// Notes for the comments between the items of the list at `path`, and inside its items.
+pub fn dropped_item_comments(
+    items: &[crate::value::ItemComments],
+    path: &str,
+    reason: &'static str,
+    notes: &mut Vec<Note>,
+) {
+    for item in items {
+        for text in item.before.iter().chain(&item.trailing) {
+            notes.push(Note::DroppedComment {
+                key: (!path.is_empty()).then(|| path.to_string()),
+                text: text.clone(),
+                reason,
+            });
+        }
+        let inner = format!("{path}[{}]", item.index);
+        dropped_item_comments(&item.inner, &inner, reason, notes);
+    }
 }
 
 /// A value the target format cannot hold; the file is refused with this reason.

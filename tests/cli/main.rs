@@ -3,7 +3,9 @@
 
 mod adversarial;
 mod check;
+mod comments;
 mod config;
+mod conformance;
 mod convert;
 mod corpus;
 mod delimiters;

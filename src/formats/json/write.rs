@@ -4,7 +4,7 @@
 //! comments and no date-time type: every dropped comment and every date-time written as a
 //! string is listed as a [`Note`]. NaN and the infinities have no JSON form and are refused.
 
-use crate::formats::{EmitError, Emitted, Note, key_path};
+use crate::formats::{EmitError, Emitted, JSON_HAS_NO_COMMENTS, Note, dropped_comments, key_path};
 use crate::value::{Float, Node, Table, Value};
 
 /// Longest array of scalars kept on one line, brackets included, in characters.
@@ -38,13 +38,12 @@ impl Writer {
             self.out.push_str("{\n");
             for (i, (key, entry)) in table.iter().enumerate() {
                 let entry_path = key_path(path, key);
-                let comments = &entry.comments;
-                for text in comments.texts() {
-                    self.notes.push(Note::DroppedComment {
-                        key: Some(entry_path.clone()),
-                        text: text.clone(),
-                    });
-                }
+                dropped_comments(
+                    &entry.comments,
+                    &entry_path,
+                    JSON_HAS_NO_COMMENTS,
+                    &mut self.notes,
+                );
                 self.indent(depth + 1);
                 write_string(&mut self.out, key);
                 self.out.push_str(": ");
@@ -61,6 +60,7 @@ impl Writer {
             self.notes.push(Note::DroppedComment {
                 key: (!path.is_empty()).then(|| path.to_string()),
                 text: text.clone(),
+                reason: JSON_HAS_NO_COMMENTS,
             });
         }
         Ok(())
@@ -213,6 +213,7 @@ mod tests {
         Note::DroppedComment {
             key: key.map(str::to_string),
             text: text.to_string(),
+            reason: JSON_HAS_NO_COMMENTS,
         }
     }
 

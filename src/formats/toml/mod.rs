@@ -46,6 +46,16 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
                 .to_owned(),
         });
     }
+    // The `toml` crate skips a byte order mark at the start of what it is given, but here
+    // that is the start of the block, not of the file: TOML readers (tomllib, go-toml)
+    // refuse it there (toml-test `invalid/encoding/bom-not-at-start-02`).
+    if text.starts_with('\u{feff}') {
+        return Err(ParseError::Syntax {
+            pos: positions.at(0),
+            message: "a byte order mark (U+FEFF) is allowed only at the start of the file"
+                .to_owned(),
+        });
+    }
     let source = Source::new(text);
     let events = outline::events(source, limits.max_depth);
     let outline = outline::walk(source, &events, limits.max_depth, false);
@@ -71,6 +81,21 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
         duplicates: Vec::new(),
         toml11,
     })
+}
+
+/// Every comment of a block, in order: its position and the text after `#` (for counting,
+/// as [`yaml::comments_in`](crate::formats::yaml::comments_in)).
+pub fn comments_in(text: &str, first_line: u32) -> Vec<(Pos, String)> {
+    let positions = Positions::new(text, first_line);
+    Source::new(text)
+        .lex()
+        .filter(|token| token.kind() == toml_parser::lexer::TokenKind::Comment)
+        .map(|token| {
+            let span = token.span();
+            let body = text.get(span.start() + 1..span.end()).unwrap_or("");
+            (positions.at(span.start()), body.to_owned())
+        })
+        .collect()
 }
 
 /// Values only, without positions or comments: for reading back the TOML fmx wrote, where
@@ -198,12 +223,7 @@ impl Reader<'_> {
                 (Value::Array(items), style)
             }
             DeValue::Table(table) => {
-                let mut out = self.table(table)?;
-                if first == Some(b'[')
-                    && let Some(trailing) = self.comments.tables.remove(&span.start)
-                {
-                    out.trailing_comments = trailing;
-                }
+                let out = self.table(table)?;
                 let style = if first == Some(b'{') {
                     Style::Flow
                 } else {

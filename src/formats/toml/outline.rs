@@ -41,8 +41,6 @@ pub(super) struct KeyPart<'i> {
 pub(super) struct CommentMap {
     /// Of the entry whose key starts at this byte offset.
     pub(super) keys: HashMap<usize, Comments>,
-    /// Trailing comments of the `[header]` table whose `[` is at this byte offset.
-    pub(super) tables: HashMap<usize, Vec<String>>,
     /// Trailing comments of the root table (everything after the last key line).
     pub(super) root: Vec<String>,
 }
@@ -83,7 +81,6 @@ pub(super) fn walk<'i>(
         collect_keys,
         out: Outline::default(),
         section: Vec::new(),
-        section_open: None,
         array_tables: HashMap::new(),
         frames: Vec::new(),
         key: Vec::new(),
@@ -117,13 +114,11 @@ struct Line {
     content: bool,
     /// Offset of the key of the first entry that a `key = value` or header on it defines.
     owner: Option<usize>,
-    /// A header that makes no entry (a repeated `[[array]]`): comments above it go to the
-    /// table before it (`[` offset; `None` for the root).
-    fallback: Option<Option<usize>>,
     comment: Option<String>,
-    /// The item of an entry's array that this line holds (or, past the last, its `]`):
-    /// (key offset, item index).
-    item: Option<(usize, usize)>,
+    /// The item of an entry's array (or of a list in it) that this line holds: its key's
+    /// offset, the item's indices from the entry's array in, and whether it is past the
+    /// last item (the list's `]`).
+    item: Option<(usize, Vec<usize>, bool)>,
 }
 
 struct Walker<'i> {
@@ -131,11 +126,11 @@ struct Walker<'i> {
     max_depth: usize,
     collect_keys: bool,
     out: Outline<'i>,
-    /// Path of the table the current `[section]` header opened (root: empty), and its `[`.
+    /// Path of the table the current `[section]` header opened (root: empty).
     section: Vec<Seg<'i>>,
-    section_open: Option<usize>,
     /// Element count of each array of tables, by path.
-    array_tables: HashMap<Vec<Seg<'i>>, usize>,
+    /// Element count of each array of tables, by path, and its entry's key offset.
+    array_tables: HashMap<Vec<Seg<'i>>, (usize, usize)>,
     /// Open arrays and inline tables of the value being read.
     frames: Vec<Frame<'i>>,
     /// Path of the key being read, and where its last part starts.
@@ -148,9 +143,9 @@ struct Walker<'i> {
     line: Line,
     /// Full-line comments not yet given to a key.
     pending: Vec<String>,
-    /// The entry (its key's offset) whose array value is open at the outermost level, and
-    /// how many of its items have started: comments between them go to the entry.
-    items_of: Option<(usize, usize)>,
+    /// The entry (its key's offset) whose array value is open, and how many items have
+    /// started in it and in each list open inside it: comments between them go to the entry.
+    items_of: Option<(usize, Vec<usize>)>,
 }
 
 impl<'i> Walker<'i> {
@@ -177,7 +172,7 @@ impl<'i> Walker<'i> {
             EventKind::KeySep => {
                 self.line.content = true;
                 // The part before the dot names a table (or the last table of an array).
-                if let Some(&count) = self.array_tables.get(&self.key) {
+                if let Some(&(count, _)) = self.array_tables.get(&self.key) {
                     self.key.push(Seg::Index(count.saturating_sub(1)));
                 }
                 self.check_depth(self.key.len(), self.key_last);
@@ -199,7 +194,13 @@ impl<'i> Walker<'i> {
                     && self.header.is_none()
                     && self.prev == Some(EventKind::KeyValSep)
                 {
-                    self.items_of = Some((self.key_last, 0));
+                    self.items_of = Some((self.key_last, Vec::new()));
+                }
+                if kind == EventKind::ArrayOpen
+                    && let Some((_, counts)) = &mut self.items_of
+                    && counts.len() == self.frames.len()
+                {
+                    counts.push(0);
                 }
                 let id = match self.frames.last() {
                     Some(Frame::Array { id, next }) if self.prev != Some(EventKind::KeyValSep) => {
@@ -218,19 +219,7 @@ impl<'i> Walker<'i> {
             }
             EventKind::ArrayClose | EventKind::InlineTableClose => {
                 self.line.content = true;
-                if self.frames.len() == 1
-                    && let Some((owner, count)) = self.items_of.take()
-                {
-                    // Comments after the last item (on the key's own line, the pending
-                    // comments stand above the key).
-                    if self.line.owner.is_none() {
-                        let after = std::mem::take(&mut self.pending);
-                        if !after.is_empty() {
-                            self.item_comments(owner, count).before.extend(after);
-                        }
-                        self.line.item = Some((owner, count));
-                    }
-                }
+                self.list_closes();
                 self.frames.pop();
             }
             EventKind::ValueSep => {
@@ -248,30 +237,69 @@ impl<'i> Walker<'i> {
         self.prev = Some(kind);
     }
 
-    /// A value starts: if it is an item of an entry's array, the full-line comments above it
-    /// are its own.
+    /// A value starts: if it is an item of an entry's array or of a list in it, the
+    /// full-line comments above it are its own.
     fn item_starts(&mut self) {
-        let Some((owner, count)) = self.items_of else {
+        let depth = self.frames.len();
+        let Some((owner, counts)) = &mut self.items_of else {
             return;
         };
-        if self.frames.len() != 1 || self.prev == Some(EventKind::KeyValSep) {
+        if depth == 0 || counts.len() != depth || self.prev == Some(EventKind::KeyValSep) {
             return;
         }
-        self.items_of = Some((owner, count + 1));
+        let owner = *owner;
+        let mut path: Vec<usize> = counts.iter().map(|n| n.saturating_sub(1)).collect();
+        path[depth - 1] = counts[depth - 1];
+        counts[depth - 1] += 1;
         if self.line.owner.is_some() {
             // On the key's line: the pending comments stand above the key.
             return;
         }
         let before = std::mem::take(&mut self.pending);
         if !before.is_empty() {
-            self.item_comments(owner, count).before.extend(before);
+            self.item_comments(owner, &path).before.extend(before);
         }
-        self.line.item = Some((owner, count));
+        self.line.item = Some((owner, path, false));
     }
 
-    fn item_comments(&mut self, owner: usize, index: usize) -> &mut ItemComments {
-        let items = &mut self.out.comments.keys.entry(owner).or_default().items;
-        ItemComments::of(items, index)
+    /// A `]` (or `}`) closes the innermost container: if it is the entry's array or a list in
+    /// it, the comments after its last item are kept there (on the key's own line, the
+    /// pending comments stand above the key).
+    fn list_closes(&mut self) {
+        let depth = self.frames.len();
+        let Some((owner, counts)) = &mut self.items_of else {
+            return;
+        };
+        if depth == 0
+            || counts.len() != depth
+            || !matches!(self.frames.last(), Some(Frame::Array { .. }))
+        {
+            return;
+        }
+        let owner = *owner;
+        let mut path: Vec<usize> = counts.iter().map(|n| n.saturating_sub(1)).collect();
+        path[depth - 1] = counts[depth - 1];
+        counts.pop();
+        if counts.is_empty() {
+            self.items_of = None;
+        }
+        if self.line.owner.is_none() {
+            let after = std::mem::take(&mut self.pending);
+            if !after.is_empty() {
+                self.item_comments(owner, &path).before.extend(after);
+            }
+            self.line.item = Some((owner, path, true));
+        }
+    }
+
+    /// The comments of the item at `path` (indices from the entry's array in).
+    fn item_comments(&mut self, owner: usize, path: &[usize]) -> &mut ItemComments {
+        let mut items = &mut self.out.comments.keys.entry(owner).or_default().items;
+        let (last, outer) = path.split_last().unwrap_or((&0, &[]));
+        for &index in outer {
+            items = &mut ItemComments::of(items, index).inner;
+        }
+        ItemComments::of(items, *last)
     }
 
     /// A container with a path of `len` steps is at level `len + 1`.
@@ -316,15 +344,20 @@ impl<'i> Walker<'i> {
     }
 
     fn header_close(&mut self) {
-        let Some((array, open)) = self.header.take() else {
+        let Some((array, _)) = self.header.take() else {
             return;
         };
         self.mark_leaf();
         let path = std::mem::take(&mut self.key);
+        let mut element = None;
         let makes_entry = if array {
-            let count = self.array_tables.entry(path.clone()).or_insert(0);
+            let (count, owner) = self
+                .array_tables
+                .entry(path.clone())
+                .or_insert((0, self.key_last));
             *count += 1;
             let index = *count - 1;
+            element = Some((*owner, index));
             self.section = path;
             self.section.push(Seg::Index(index));
             index == 0
@@ -335,10 +368,17 @@ impl<'i> Walker<'i> {
         self.check_depth(self.section.len(), self.key_last);
         if makes_entry {
             self.line.owner.get_or_insert(self.key_last);
-        } else if self.line.owner.is_none() {
-            self.line.fallback = Some(self.section_open);
+        } else if let Some((owner, index)) = element
+            && self.line.owner.is_none()
+        {
+            // A later `[[a]]` of an array of tables: the comments above it and on its line
+            // are those of the element it opens.
+            let before = std::mem::take(&mut self.pending);
+            if !before.is_empty() {
+                self.item_comments(owner, &[index]).before.extend(before);
+            }
+            self.line.item = Some((owner, vec![index], false));
         }
-        self.section_open = Some(open);
     }
 
     fn end_line(&mut self) {
@@ -354,18 +394,11 @@ impl<'i> Walker<'i> {
             if line.comment.is_some() {
                 entry.trailing = line.comment;
             }
-        } else if let Some(section) = line.fallback {
-            let target = match section {
-                Some(open) => comments.tables.entry(open).or_default(),
-                None => &mut comments.root,
-            };
-            target.append(&mut self.pending);
-        } else if let (Some((owner, index)), Some(text)) = (line.item, line.comment) {
+        } else if let (Some((owner, path, past_last)), Some(text)) = (line.item, line.comment) {
             // The end-of-line comment of an item of an entry's array (past the last: of its
             // `]` line, kept as a comment after the last item).
-            let count = self.items_of.map_or(index, |(_, n)| n);
-            let item = self.item_comments(owner, index);
-            if index < count && item.trailing.is_none() {
+            let item = self.item_comments(owner, &path);
+            if !past_last && item.trailing.is_none() {
                 item.trailing = Some(text);
             } else {
                 item.before.push(text);

@@ -298,24 +298,37 @@ fn comments_attach_to_keys_and_tables() {
     assert_eq!(t.trailing_comments, ["end of header", " end of document"]);
 }
 
+/// Comments above a later `[[item]]` header and on its line are that element's: the TOML
+/// writer puts them back there, and YAML above the element's dash.
 #[test]
-fn comments_before_a_repeated_array_table_header_stay_with_the_table_above() {
+fn comments_at_a_repeated_array_table_header_belong_to_its_element() {
+    use crate::value::ItemComments;
     let t = root(concat!(
         "# first\n",
         "[[item]]\n",
         "a = 1\n",
         "# second\n",
-        "[[item]]\n",
+        "[[item]] # on the header\n",
         "a = 2\n",
     ));
-    assert_eq!(t.get("item").unwrap().comments.before, [" first"]);
-    let Value::Array(items) = &t.get("item").unwrap().node.value else {
+    let item = t.get("item").unwrap();
+    assert_eq!(item.comments.before, [" first"]);
+    assert_eq!(
+        item.comments.items,
+        [ItemComments {
+            index: 1,
+            before: vec![" second".into()],
+            trailing: Some(" on the header".into()),
+            inner: Vec::new(),
+        }]
+    );
+    let Value::Array(items) = &item.node.value else {
         panic!()
     };
     let Value::Table(first) = &items[0].value else {
         panic!()
     };
-    assert_eq!(first.trailing_comments, [" second"]);
+    assert!(first.trailing_comments.is_empty());
 }
 
 #[test]
@@ -509,16 +522,20 @@ fn comments_between_array_items_belong_to_the_items() {
         index,
         before: before.iter().map(|s| s.to_string()).collect(),
         trailing: trailing.map(str::to_string),
+        inner: Vec::new(),
     };
     assert_eq!(
         a.comments.items,
         [
             item(0, &[], Some(" one")),
             item(1, &[" before two"], None),
+            ItemComments {
+                inner: vec![item(1, &[" deep"], None)],
+                ..item(2, &[], None)
+            },
             item(3, &[" after"], None),
         ]
     );
-    // `# deep`, inside a nested array, has no place: it is dropped as before.
     assert!(entry(&t, "b").comments.items.is_empty());
     assert_eq!(entry(&t, "b").comments.trailing.as_deref(), Some(" end"));
     assert_eq!(entry(&t, "c").comments.trailing.as_deref(), Some(" empty"));

@@ -6,10 +6,14 @@
 //! listed as a [`Note::Moved`]. Anything TOML cannot hold exactly (null, integers beyond
 //! i64) is refused with its key path instead of being written differently.
 
-use crate::formats::{EmitError, Emitted, Note, key_path};
-use crate::value::{Comments, DateTime, Float, Node, Table, Value};
+use crate::formats::{EmitError, Emitted, Note, dropped_comments, key_path};
+use crate::value::{Comments, DateTime, Float, ItemComments, Node, Table, Value};
 
 const MOVED_REASON: &str = "TOML writes plain keys before tables";
+
+/// Why a comment inside a table that TOML writes inline is dropped.
+const IN_INLINE_TABLE: &str =
+    "a TOML inline table holds no comment: TOML 1.0 writes it on one line";
 
 /// How to write what TOML offers two ways of writing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,15 +132,7 @@ impl Writer {
                     self.table_body(sub, &parts, &entry_path)?;
                 }
                 Layout::ArrayOfTables(items) => {
-                    self.drop_item_comments(&entry.comments, &entry_path);
-                    let none = Comments::default();
-                    for (i, item) in items.iter().enumerate() {
-                        let comments = if i == 0 { &entry.comments } else { &none };
-                        self.header(&parts, true, comments);
-                        if let Value::Table(element) = &item.value {
-                            self.table_body(element, &parts, &format!("{entry_path}[{i}]"))?;
-                        }
-                    }
+                    self.array_of_tables(items, &parts, &entry.comments, &entry_path)?;
                 }
             }
         }
@@ -144,17 +140,45 @@ impl Writer {
         Ok(())
     }
 
-    /// Headers carry an array of tables' own comments; those between its items have no
-    /// line of their own: each is listed as dropped.
-    fn drop_item_comments(&mut self, comments: &Comments, path: &str) {
-        for item in &comments.items {
-            for text in item.before.iter().chain(&item.trailing) {
-                self.notes.push(Note::DroppedComment {
-                    key: Some(format!("{path}[{}]", item.index)),
-                    text: text.clone(),
-                });
+    /// `[[a.b]]` sections, one per table. The key's comments go with the first header;
+    /// those between its tables above the header of the table below them (or on its line),
+    /// and those after the last table below its keys.
+    fn array_of_tables(
+        &mut self,
+        items: &[Node],
+        parts: &[&str],
+        comments: &Comments,
+        path: &str,
+    ) -> Result<(), EmitError> {
+        let around = |i: usize| comments.items.iter().find(|c| c.index == i);
+        for (i, item) in items.iter().enumerate() {
+            let mut own = if i == 0 {
+                Comments {
+                    before: comments.before.clone(),
+                    trailing: comments.trailing.clone(),
+                    items: Vec::new(),
+                }
+            } else {
+                Comments::default()
+            };
+            if let Some(c) = around(i) {
+                own.before.extend(c.before.iter().cloned());
+                match (&own.trailing, &c.trailing) {
+                    (None, Some(t)) => own.trailing = Some(t.clone()),
+                    (Some(_), Some(t)) => own.before.push(t.clone()),
+                    _ => {}
+                }
+            }
+            self.header(parts, true, &own);
+            if let Value::Table(element) = &item.value {
+                self.table_body(element, parts, &format!("{path}[{i}]"))?;
             }
         }
+        if let Some(c) = around(items.len()) {
+            self.comment_lines(&c.before);
+            self.comment_lines(c.trailing.as_slice());
+        }
+        Ok(())
     }
 
     fn header(&mut self, parts: &[&str], array: bool, comments: &Comments) {
@@ -184,29 +208,63 @@ impl Writer {
     ) -> Result<(), EmitError> {
         self.out.push('[');
         self.end_line(comments.trailing.as_deref());
+        self.commented_items(items, &comments.items, path, 1)?;
+        self.out.push_str("]\n");
+        Ok(())
+    }
+
+    /// The items of a list one a line at `depth` indents, each with its comments; a list in
+    /// the list that holds comments of its own spreads over lines the same way.
+    fn commented_items(
+        &mut self,
+        items: &[Node],
+        comments: &[ItemComments],
+        path: &str,
+        depth: usize,
+    ) -> Result<(), EmitError> {
+        let indent = "  ".repeat(depth);
         for i in 0..=items.len() {
-            let around = comments.items.iter().filter(|c| c.index == i);
-            let mut trailing = None;
-            for c in around {
-                for text in &c.before {
-                    for line in comment_segments(text) {
-                        self.out.push_str("  #");
-                        self.out.push_str(&line);
-                        self.out.push('\n');
-                    }
+            let around = comments.iter().find(|c| c.index == i);
+            for text in around.into_iter().flat_map(|c| &c.before) {
+                for line in comment_segments(text) {
+                    self.out.push_str(&indent);
+                    self.out.push('#');
+                    self.out.push_str(&line);
+                    self.out.push('\n');
                 }
-                trailing = trailing.or(c.trailing.as_deref());
             }
+            let trailing = around.and_then(|c| c.trailing.as_deref());
             let Some(item) = items.get(i) else {
+                // After the last item there is no line of its own to end.
+                self.comment_lines_at(trailing.into_iter(), &indent);
                 break;
             };
-            self.out.push_str("  ");
-            self.value(item, &format!("{path}[{i}]"), false)?;
+            let item_path = format!("{path}[{i}]");
+            self.out.push_str(&indent);
+            match (&item.value, around) {
+                (Value::Array(inner), Some(c)) if !c.inner.iter().all(ItemComments::is_empty) => {
+                    self.out.push_str("[\n");
+                    self.commented_items(inner, &c.inner, &item_path, depth + 1)?;
+                    self.out.push_str(&indent);
+                    self.out.push(']');
+                }
+                _ => self.value(item, &item_path, false)?,
+            }
             self.out.push(',');
             self.end_line(trailing);
         }
-        self.out.push_str("]\n");
         Ok(())
+    }
+
+    fn comment_lines_at<'t>(&mut self, texts: impl Iterator<Item = &'t str>, indent: &str) {
+        for text in texts {
+            for line in comment_segments(text) {
+                self.out.push_str(indent);
+                self.out.push('#');
+                self.out.push_str(&line);
+                self.out.push('\n');
+            }
+        }
     }
 
     /// Full-line comments; a comment text holding line breaks becomes several lines.
@@ -294,13 +352,12 @@ impl Writer {
                     self.out.push_str(", ");
                 }
                 let entry_path = key_path(path, key);
-                let comments = &entry.comments;
-                for text in comments.texts() {
-                    self.notes.push(Note::DroppedComment {
-                        key: Some(entry_path.clone()),
-                        text: text.clone(),
-                    });
-                }
+                dropped_comments(
+                    &entry.comments,
+                    &entry_path,
+                    IN_INLINE_TABLE,
+                    &mut self.notes,
+                );
                 write_key(&mut self.out, key);
                 self.out.push_str(" = ");
                 self.value(&entry.node, &entry_path, false)?;
@@ -311,6 +368,7 @@ impl Writer {
             self.notes.push(Note::DroppedComment {
                 key: Some(path.to_string()),
                 text: text.clone(),
+                reason: IN_INLINE_TABLE,
             });
         }
         Ok(())
@@ -696,6 +754,7 @@ pub(crate) mod test_values {
                         before,
                         // After the last item there is no line to end.
                         trailing: trailing.filter(|_| index < len),
+                        inner: Vec::new(),
                     })
                     .filter(|c| !c.before.is_empty() || c.trailing.is_some())
                     .collect::<Vec<_>>();
@@ -1217,6 +1276,7 @@ next \\""""#,
         let dropped = |key: &str, text: &str| Note::DroppedComment {
             key: Some(key.to_string()),
             text: text.to_string(),
+            reason: IN_INLINE_TABLE,
         };
         assert_eq!(
             emitted.notes,

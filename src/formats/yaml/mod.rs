@@ -18,6 +18,7 @@ mod yaml11;
 #[cfg(test)]
 mod tests;
 
+pub use comments::comments_in;
 pub use readings::{
     Reading, Retyped, UnknownYamlVersion, YamlVersion, parse_as, readings, retype_psych_times,
 };

@@ -106,9 +106,8 @@ impl Size {
 
 struct Frame {
     pos: Pos,
-    /// A sequence that is a mapping key's value: the comments between its items go to the
-    /// key's entry.
-    entry_seq: bool,
+    /// Comments between a sequence's items: a key's sequence gives them to the key's entry,
+    /// a sequence in a sequence to the item it is.
     item_comments: Vec<ItemComments>,
     /// Column of the entries' keys or dashes (granit places a block sequence after its
     /// first `- `).
@@ -223,8 +222,8 @@ impl Reader<'_> {
         )
     }
 
-    /// A node begins. Comments above an item of a key's sequence are that item's; those
-    /// between the items of other sequences have no key to go with: dropped.
+    /// A node begins. Comments above an item of a sequence are that item's (a sequence
+    /// nested in a sequence hands its own to the item it is, when it closes).
     fn node_starts(&mut self) {
         let Some(frame) = self.stack.last_mut() else {
             return;
@@ -232,10 +231,6 @@ impl Reader<'_> {
         let Kind::Seq(items) = &frame.kind else {
             return;
         };
-        if !frame.entry_seq {
-            self.comments.clear();
-            return;
-        }
         let before = self.comments.take();
         if !before.is_empty() {
             ItemComments::of(&mut frame.item_comments, items.len())
@@ -364,17 +359,8 @@ impl Reader<'_> {
         } else {
             self.dash_col(span.start).unwrap_or(pos.col)
         };
-        let entry_seq = !is_map
-            && matches!(
-                self.stack.last(),
-                Some(Frame {
-                    kind: Kind::Map(MapFrame { key: Some(_), .. }),
-                    ..
-                })
-            );
         self.stack.push(Frame {
             pos,
-            entry_seq,
             item_comments: Vec::new(),
             entry_col,
             style: structure_style(style),
@@ -403,9 +389,9 @@ impl Reader<'_> {
         };
         let comments = self.comments.take_inside(min_col);
         let value = match frame.kind {
-            // A key's sequence keeps them after its last item; another has nowhere to.
+            // Kept after its last item.
             Kind::Seq(items) => {
-                if frame.entry_seq && !comments.is_empty() {
+                if !comments.is_empty() {
                     ItemComments::of(&mut frame.item_comments, items.len())
                         .before
                         .extend(comments);
@@ -425,13 +411,21 @@ impl Reader<'_> {
             pos: frame.pos,
             style: frame.style,
         };
-        if !frame.item_comments.is_empty()
-            && let Some(Frame {
-                kind: Kind::Map(MapFrame { key: Some(key), .. }),
-                ..
-            }) = self.stack.last_mut()
-        {
-            key.comments.items = std::mem::take(&mut frame.item_comments);
+        if !frame.item_comments.is_empty() {
+            let comments = std::mem::take(&mut frame.item_comments);
+            match self.stack.last_mut() {
+                Some(Frame {
+                    kind: Kind::Map(MapFrame { key: Some(key), .. }),
+                    ..
+                }) => key.comments.items = comments,
+                // A sequence in a sequence: its comments are those of the item it becomes.
+                Some(Frame {
+                    kind: Kind::Seq(items),
+                    item_comments,
+                    ..
+                }) => ItemComments::of(item_comments, items.len()).inner = comments,
+                _ => {}
+            }
         }
         if frame.anchor != 0 {
             self.anchors.insert(
@@ -567,7 +561,6 @@ impl Reader<'_> {
         // key still waiting for its value, or right after a value.
         if let Some(Frame {
             kind: Kind::Seq(items),
-            entry_seq: true,
             item_comments: comments,
             ..
         }) = self.stack.last_mut()
@@ -576,6 +569,10 @@ impl Reader<'_> {
                 ItemComments::of(comments, items.len() - 1)
                     .trailing
                     .get_or_insert(text);
+            } else {
+                // After `[` or a value that began on an earlier line: it stands above the next
+                // item (or after the last).
+                self.comments.push(text, pos.col);
             }
             return;
         }

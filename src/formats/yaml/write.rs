@@ -118,26 +118,28 @@ impl Writer {
     }
 
     /// The items of a sequence whose dashes stand at column `col`. `inline`: the line is
-    /// already open at `col` (a sequence in a sequence: `- - a`). `comments`: those between
-    /// the items of an entry's sequence (none for nested ones).
+    /// already open at `col` (a sequence in a sequence: `- - a`), and the comments above its
+    /// first item stand above that line. `comments`: those between the items, and inside
+    /// the items that are lists.
     fn sequence(
         &mut self,
         items: &[Node],
         col: usize,
-        mut inline: bool,
+        inline: bool,
         path: &str,
         comments: &[ItemComments],
     ) -> Result<(), EmitError> {
         for (i, item) in items.iter().enumerate() {
             let item_path = format!("{path}[{i}]");
             let shape = shape(item, &item_path, true)?;
-            let mut trailing = None;
-            if !inline {
-                trailing = self.item_comments(comments, i, col);
-                self.comment_lines(lead_comments(item), col);
+            let around = comments.iter().find(|c| c.index == i);
+            let inner = around.map_or(&[][..], |c| &c.inner);
+            let mut trailing = around.and_then(|c| c.trailing.as_deref());
+            if !(inline && i == 0) {
+                self.comment_lines(around.map_or(&[][..], |c| &c.before), col);
+                self.comment_lines(&lead_comments(item, inner), col);
                 self.indent(col);
             }
-            inline = false;
             self.out.push_str("- ");
             let content = col + INDENT;
             // Only a scalar ends on its dash's line; other items' end-of-line comments go
@@ -153,7 +155,11 @@ impl Writer {
             match shape {
                 Shape::Mapping(t) => self.mapping(t, content, true, &item_path)?,
                 Shape::Sequence(items) => {
-                    self.sequence(items, content, true, &item_path, &[])?;
+                    self.sequence(items, content, true, &item_path, inner)?;
+                }
+                Shape::Scalar(Scalar::Inline(text)) if text == "[]" && !inner.is_empty() => {
+                    self.out.pop();
+                    self.empty_list(inner, trailing, content);
                 }
                 Shape::Scalar(scalar) => self.scalar(scalar, trailing, col, content),
             }
@@ -279,13 +285,24 @@ impl Writer {
 }
 
 /// The comments above the first key of the mapping a sequence item opens with (`- k: v`,
-/// `- - k: v`): written above the item's dash, where a person puts them. Readers keep no
-/// comments between sequence items, so this is as close as YAML gets.
-fn lead_comments(node: &Node) -> &[String] {
+/// `- - k: v`), or above the first item of the list it is (`inner`: that list's comments):
+/// written above the item's dash, where a person puts them, since the first key or item
+/// stands on the dash's own line.
+fn lead_comments(node: &Node, inner: &[ItemComments]) -> Vec<String> {
     match &node.value {
-        Value::Table(t) => t.entries.first().map_or(&[], |(_, e)| &e.comments.before),
-        Value::Array(items) => items.first().map_or(&[], lead_comments),
-        _ => &[],
+        Value::Table(t) => t
+            .entries
+            .first()
+            .map_or(Vec::new(), |(_, e)| e.comments.before.clone()),
+        Value::Array(items) => {
+            let first = inner.iter().find(|c| c.index == 0);
+            let mut lead = first.map_or(Vec::new(), |c| c.before.clone());
+            if let Some(item) = items.first() {
+                lead.extend(lead_comments(item, first.map_or(&[][..], |c| &c.inner)));
+            }
+            lead
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -1153,16 +1170,7 @@ mod tests {
             // Comments above the first key of a mapping in the entry's sequence stand above
             // its dash, and read back as the item's own.
             if let Value::Array(items) = &a.node.value {
-                for (index, item) in items.iter().enumerate() {
-                    let lead = lead_comments(item);
-                    if !lead.is_empty() {
-                        expected.items.push(ItemComments {
-                            index,
-                            before: lead.to_vec(),
-                            trailing: None,
-                        });
-                    }
-                }
+                expected.items.extend(lead_items(items, false));
             }
             if expected != b.comments {
                 return Err(format!(
@@ -1173,6 +1181,33 @@ mod tests {
             same_node_comments(&a.node, &b.node, &entry_path, false)?;
         }
         Ok(())
+    }
+
+    /// The item comments that the leading comments of `items` read back as: each stands
+    /// above its item's dash, except the first item's of a list written on its parent's dash
+    /// line (`inline`), which stand above that.
+    fn lead_items(items: &[Node], inline: bool) -> Vec<ItemComments> {
+        let mut found = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let before = if inline && index == 0 {
+                Vec::new()
+            } else {
+                lead_comments(item, &[])
+            };
+            let inner = match &item.value {
+                Value::Array(sub) => lead_items(sub, true),
+                _ => Vec::new(),
+            };
+            if !before.is_empty() || !inner.is_empty() {
+                found.push(ItemComments {
+                    index,
+                    before,
+                    inner,
+                    ..ItemComments::default()
+                });
+            }
+        }
+        found
     }
 
     fn same_node_comments(
