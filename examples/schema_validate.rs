@@ -44,7 +44,7 @@ impl Judge {
             Judge::Fields(schema) => {
                 let mut out = Vec::new();
                 // No date is in the future: that check is relative to the day of the run.
-                fmx::check::fields::check_values(table, schema, Pos::new(1, 1), i64::MAX, &mut out);
+                fmx::rules::fields::check_values(table, schema, Pos::new(1, 1), i64::MAX, &mut out);
                 out.into_iter().map(|d| d.rule.name().to_string()).collect()
             }
         }

@@ -728,7 +728,7 @@ fn to_rfc3339(value: &Value, to: Format) -> Result<Option<Value>, DateError> {
 /// An epoch number as RFC 3339; one that looks like milliseconds is named so, in the words
 /// `check`'s `date-in-milliseconds` uses.
 fn seconds_to_rfc3339(digits: &str, secs: f64) -> Result<String, DateError> {
-    use crate::check::fields::{DEFAULT_EARLIEST, DEFAULT_LATEST};
+    use crate::rules::dates::{DEFAULT_EARLIEST, DEFAULT_LATEST};
     let ms = secs / 1000.0;
     if secs > 1e11 && ms >= DEFAULT_EARLIEST as f64 && ms <= DEFAULT_LATEST as f64 {
         let as_date = epoch::to_rfc3339(&format!("{}", ms.floor() as i64)).unwrap_or_default();

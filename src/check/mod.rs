@@ -4,8 +4,6 @@
 //! [`read_front`] reads a file only as far as the end of its front matter, so a post's body
 //! costs nothing; [`check_bytes`] turns those bytes into sorted diagnostics.
 
-pub mod fields;
-
 use std::io::Read;
 use std::path::Path;
 

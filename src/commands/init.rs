@@ -9,11 +9,12 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 
 use super::{CommandError, ExitStatus};
-use crate::check::{fields::is_absolute_url, read_front};
+use crate::check::read_front;
 use crate::config::{self, Config};
 use crate::epoch;
 use crate::keypath::KeyPath;
 use crate::load::Post;
+use crate::rules::fields::is_absolute_url;
 use crate::value::{DateTimeKind, Value};
 use crate::walk::{Input, Walker};
 

@@ -136,8 +136,8 @@ pub(super) fn check_epoch(
     judge: &Judge,
     out: &mut Vec<Diagnostic>,
 ) {
-    let (secs, text) = match &node.value {
-        Value::Int(i) => (i.value as f64, i.value.to_string()),
+    let secs = match &node.value {
+        Value::Int(i) => i.value as f64,
         Value::Float(f) if !f.value.is_finite() => {
             out.push(Diagnostic::new(
                 Rule::DateNotFinite,
@@ -149,16 +149,23 @@ pub(super) fn check_epoch(
             ));
             return;
         }
-        Value::Float(f) => (
-            f.value,
-            shown::bounded(&f.decimal_text().unwrap_or_default()),
-        ),
+        Value::Float(f) => f.value,
         _ => {
             out.push(not_epoch(key, node, spec, judge));
             return;
         }
     };
-    out.extend(epoch_seconds(key, node, secs, &text, spec, judge.now));
+    out.extend(epoch_seconds(key, node, secs, spec, judge.now));
+}
+
+/// An epoch number's exact digits, as a message quotes them. Only made for a diagnostic:
+/// every post's date passes here.
+fn epoch_text(value: &Value) -> String {
+    match value {
+        Value::Int(i) => i.value.to_string(),
+        Value::Float(f) => shown::bounded(&f.decimal_text().unwrap_or_default()),
+        _ => String::new(),
+    }
 }
 
 /// `date-not-epoch`, with the fix when the value can be written as seconds and its bytes
@@ -200,10 +207,10 @@ fn epoch_seconds(
     key: &str,
     node: &Node,
     secs: f64,
-    text: &str,
     spec: &FieldSpec,
     now: i64,
 ) -> Option<Diagnostic> {
+    let text = || epoch_text(&node.value);
     let earliest = spec.earliest.unwrap_or(DEFAULT_EARLIEST);
     let latest = spec.latest.unwrap_or(DEFAULT_LATEST);
     let in_range = |s: f64| s >= earliest as f64 && s <= latest as f64;
@@ -214,12 +221,16 @@ fn epoch_seconds(
             Diagnostic::new(
                 Rule::DateInMilliseconds,
                 node.pos,
-                format!("`{key}` {text} looks like milliseconds: as seconds it would be {as_date}"),
+                format!(
+                    "`{key}` {} looks like milliseconds: as seconds it would be {as_date}",
+                    text()
+                ),
             )
             .with_help("divide it by 1000: epoch values are in seconds"),
         )
     } else if !in_range(secs) {
-        let when = epoch::to_rfc3339(text).unwrap_or_else(|_| "far outside any calendar".into());
+        let text = text();
+        let when = epoch::to_rfc3339(&text).unwrap_or_else(|_| "far outside any calendar".into());
         Some(Diagnostic::new(
             Rule::DateOutOfRange,
             node.pos,
@@ -230,7 +241,8 @@ fn epoch_seconds(
             ),
         ))
     } else if secs > now as f64 {
-        let when = epoch::to_rfc3339(text).unwrap_or_default();
+        let text = text();
+        let when = epoch::to_rfc3339(&text).unwrap_or_default();
         Some(Diagnostic::new(
             Rule::DateInFuture,
             node.pos,

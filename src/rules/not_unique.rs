@@ -9,11 +9,11 @@ use std::hash::{BuildHasher, RandomState};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::check::fields::judged;
 use crate::check::read_front;
 use crate::config::{Config, Schema};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::load::Post;
+use crate::rules::fields::judged;
 use crate::schema::json::node_to_json;
 use crate::value::{Pos, Table, Value};
 use crate::walk::{Input, WalkError, Walker};
@@ -53,7 +53,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The check on a post's table (also run by `check::fields::check_values`).
+/// The check on a post's table (also run by `rules::fields::check_values`).
 pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
     for (name, node, spec) in judged(table, schema) {
         let (true, Value::Array(items)) = (spec.unique_items, &node.value) else {

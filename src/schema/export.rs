@@ -9,13 +9,13 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use crate::check::fields::{DEFAULT_EARLIEST, DEFAULT_LATEST};
 use crate::config::{FieldSpec, FieldType, Schema};
 use crate::keypath::{KeyPath, Segment};
+use crate::rules::dates::{DEFAULT_EARLIEST, DEFAULT_LATEST};
 
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// fmx's absolute URL (`check::fields::is_absolute_url`) as a regex: a scheme, `:`, no
+/// fmx's absolute URL (`rules::fields::is_absolute_url`) as a regex: a scheme, `:`, no
 /// whitespace, and for http(s), ftp and ws(s) `//` then a host that does not start with `:`.
 const URL_PATTERN: &str = concat!(
     r"^(?:(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp]|[Ww][Ss][Ss]?)://[^/?#:\s]\S*",
