@@ -579,3 +579,37 @@ fn only_the_smallest_flow_entry_is_re_emitted_and_listed() {
         out.stdout
     );
 }
+
+#[test]
+fn edit_and_convert_list_the_flags_they_share_with_one_text() {
+    let help = |command: &str| {
+        let out = run(fmx().args([command, "--help"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let (edit, convert) = (help("edit"), help("convert"));
+    let shared = [
+        "--write ",
+        "--check ",
+        "--no-fsync ",
+        "--dates <DATES>",
+        "--yaml <VERSION>",
+        "--config <FILE>",
+        "--no-config ",
+        "--output-format <OUTPUT_FORMAT>",
+        "--quiet ",
+        "--jobs <N>",
+        "--exclude <GLOB>",
+        "--color <COLOR>",
+        "--no-progress ",
+    ];
+    for flag in shared {
+        let line = |help: &str| {
+            let at = help
+                .find(flag)
+                .unwrap_or_else(|| panic!("{flag} in\n{help}"));
+            help[at..].lines().next().unwrap().to_string()
+        };
+        assert_eq!(line(&edit), line(&convert), "{flag}");
+    }
+}
