@@ -129,6 +129,10 @@ pub struct BatchArgs {
     /// Date fields: keep them, or turn them into epoch seconds or RFC 3339 date-times.
     #[arg(long, value_enum, default_value_t = DatesArg::Keep)]
     pub dates: DatesArg,
+    /// The IANA time zone (`Europe/Berlin`) in which local dates and date-times name an
+    /// instant, so --dates converts them instead of refusing the file.
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
     /// Which YAML reads the posts: 1.1 (Jekyll, PyYAML) or 1.2. Wins over `yaml` in fmx.toml.
     #[arg(long, value_name = "VERSION", value_parser = parse_yaml_version)]
     pub yaml: Option<YamlVersion>,
@@ -177,9 +181,6 @@ pub struct EditArgs {
     /// Convert to this format in the same pass, after the edits.
     #[arg(long, value_enum)]
     pub to: Option<ToArg>,
-    /// The IANA time zone (`Europe/Berlin`) local dates are read in, for --dates.
-    #[arg(long, value_name = "ZONE")]
-    pub tz: Option<String>,
     #[command(flatten)]
     pub batch: BatchArgs,
     #[command(flatten)]
@@ -195,7 +196,6 @@ impl EditArgs {
             base: self.batch.settings(&self.paths, to, &self.common),
             ops: self.ops_in_order(matches),
             to: self.to.map(ToArg::format),
-            tz: self.tz.clone(),
         }
     }
 
@@ -313,6 +313,7 @@ impl BatchArgs {
             progress: !common.no_progress,
             fsync: !self.no_fsync,
             yaml: self.yaml,
+            tz: self.tz.clone(),
         }
     }
 }

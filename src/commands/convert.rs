@@ -35,6 +35,8 @@ pub struct ConvertSettings {
     pub fsync: bool,
     /// `--yaml`: the YAML reading named on the command line.
     pub yaml: Option<crate::formats::yaml::YamlVersion>,
+    /// `--tz`: the IANA zone in which local dates of date fields name an instant, for `--dates`.
+    pub tz: Option<String>,
 }
 
 pub fn run(
@@ -42,7 +44,14 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, CommandError> {
-    drive(settings, Action::Convert, &convert_input, out, err)
+    let Some(tz) = super::edit::time_zone(settings.tz.as_deref())? else {
+        return drive(settings, Action::Convert, &convert_input, out, err);
+    };
+    // Local dates read in the zone first, then converted: `fmx edit` with no operation.
+    let process = |input: &Input, s: &ConvertSettings, config: &Config, cwd: &Path| {
+        super::edit::edit_input(input, s, config, cwd, &[], Some(s.to), Some(&tz))
+    };
+    drive(settings, Action::Convert, &process, out, err)
 }
 
 /// Reads one file and makes its new bytes; in `--write` mode a changed file comes back to be

@@ -36,8 +36,6 @@ pub struct EditSettings {
     pub base: ConvertSettings,
     pub ops: Vec<RawOp>,
     pub to: Option<Format>,
-    /// `--tz`: an IANA zone name.
-    pub tz: Option<String>,
 }
 
 /// Why `fmx edit`'s flags or recipe cannot be used (exit 2).
@@ -64,12 +62,7 @@ pub fn run(
     if steps.is_empty() && settings.to.is_none() {
         return Err(EditFlagError::NoOperation.into());
     }
-    let tz = match &settings.tz {
-        Some(name) => {
-            Some(jiff::tz::TimeZone::get(name).map_err(|_| EditFlagError::Zone(name.clone()))?)
-        }
-        None => None,
-    };
+    let tz = time_zone(settings.base.tz.as_deref())?;
     let mut base = settings.base.clone();
     if let Some(to) = settings.to {
         base.to = to;
@@ -78,6 +71,12 @@ pub fn run(
         edit_input(input, s, config, cwd, &steps, settings.to, tz.as_ref())
     };
     drive(&base, Action::Edit, &process, out, err)
+}
+
+/// The zone `--tz` names (for `edit` and `convert`).
+pub(crate) fn time_zone(name: Option<&str>) -> Result<Option<jiff::tz::TimeZone>, EditFlagError> {
+    name.map(|name| jiff::tz::TimeZone::get(name).map_err(|_| EditFlagError::Zone(name.into())))
+        .transpose()
 }
 
 /// The flags' operations, recipes expanded, in the order given.
@@ -137,7 +136,8 @@ fn known_keys(config: &Config, cwd: &Path, path: &Path) -> Vec<String> {
     known
 }
 
-fn edit_input(
+/// Reads and edits one file (with no steps and `to`: converts it, local dates read in `tz`).
+pub(crate) fn edit_input(
     input: &Input,
     settings: &ConvertSettings,
     config: &Config,
