@@ -333,34 +333,49 @@ fn convert_input(
     config: &Config,
     cwd: &Path,
 ) -> (FileResult, Option<Pending>) {
+    process_file(input, settings, config, |bytes, result| {
+        let opts = ConvertOptions {
+            to: settings.to,
+            dates: settings.dates,
+            date_fields: date_fields(&config.schema_for_file(cwd, Path::new(&result.path))),
+            limits: config.limits,
+            yaml: config.yaml(),
+        };
+        let outcome = convert_bytes(bytes, &opts);
+        result.from = outcome.from;
+        result.status = outcome.status();
+        result.reason = outcome.reason();
+        result.changes = outcome.changes;
+        let Verdict::Converted(new) = outcome.verdict else {
+            return None;
+        };
+        if settings.mode == Mode::DryRun {
+            result.diff = new.diff(&result.path, bytes);
+        }
+        Some(new.bytes)
+    })
+}
+
+/// Reads one file and lets `make` fill in its report line from its bytes and return its new
+/// bytes when it changes; in `--write` mode those come back to be written. `convert` and
+/// `edit` differ only in `make`.
+pub(crate) fn process_file(
+    input: &Input,
+    settings: &ConvertSettings,
+    config: &Config,
+    make: impl FnOnce(&[u8], &mut FileResult) -> Option<Vec<u8>>,
+) -> (FileResult, Option<Pending>) {
     let (mut result, file, snapshot) = match open(input, settings.to, &config.limits) {
         Ok(opened) => opened,
         Err(result) => return (result, None),
     };
-    let path = result.path.clone();
-    let bytes = &snapshot.bytes;
-    let opts = ConvertOptions {
-        to: settings.to,
-        dates: settings.dates,
-        date_fields: date_fields(&config.schema_for_file(cwd, Path::new(&path))),
-        limits: config.limits,
-        yaml: config.yaml(),
-    };
-    let outcome = convert_bytes(bytes, &opts);
-    result.from = outcome.from;
-    result.status = outcome.status();
-    result.reason = outcome.reason();
-    result.changes = outcome.changes;
-    let write = match outcome.verdict {
-        Verdict::Converted(new) if settings.mode == Mode::Write => Some(Pending {
+    let new = make(&snapshot.bytes, &mut result);
+    let write = match new {
+        Some(new) if settings.mode == Mode::Write => Some(Pending {
             path: file.clone(),
             snapshot,
-            new: new.bytes,
+            new,
         }),
-        Verdict::Converted(new) if settings.mode == Mode::DryRun => {
-            result.diff = new.diff(&path, bytes);
-            None
-        }
         _ => None,
     };
     (result, write)
@@ -368,7 +383,7 @@ fn convert_input(
 
 /// A file's report line (an error until it is processed), the file, and its bytes; or the
 /// line for an input that cannot be read.
-pub(crate) fn open<'i>(
+fn open<'i>(
     input: &'i Input,
     to: Format,
     limits: &crate::formats::Limits,

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::convert::{ConvertSettings, FileResult, Pending, date_fields, drive, open};
+use super::convert::{ConvertSettings, FileResult, Pending, date_fields, drive, process_file};
 use super::{CommandError, ExitStatus};
 use crate::config::Config;
 use crate::document::Format;
@@ -146,40 +146,31 @@ pub(crate) fn edit_input(
     to: Option<Format>,
     tz: Option<&jiff::tz::TimeZone>,
 ) -> (FileResult, Option<Pending>) {
-    let (mut result, file, snapshot) = match open(input, settings.to, &config.limits) {
-        Ok(opened) => opened,
-        Err(result) => return (result, None),
-    };
-    let path = result.path.clone();
-    let bytes = &snapshot.bytes;
-    let opts = EditOptions {
-        steps,
-        to,
-        dates: settings.dates,
-        tz,
-        date_fields: date_fields(&config.schema_for_file(cwd, Path::new(&path))),
-        known: known_keys(config, cwd, Path::new(&path)),
-        limits: config.limits,
-        yaml: config.yaml(),
-    };
-    let outcome = edits::edit_bytes(bytes, &path, &opts);
-    result.from = outcome.from;
-    result.to = to.or(outcome.from).unwrap_or(settings.to);
-    result.status = outcome.status();
-    result.reason = outcome.reason();
-    result.changes = outcome.changes;
-    let write = match outcome.verdict {
-        EditVerdict::Edited { bytes: new, .. } if settings.mode == Mode::Write => Some(Pending {
-            path: file.clone(),
-            snapshot,
-            new,
-        }),
-        EditVerdict::Edited { bytes: new, header } if settings.mode == Mode::DryRun => {
+    process_file(input, settings, config, |bytes, result| {
+        let path = Path::new(&result.path);
+        let opts = EditOptions {
+            steps,
+            to,
+            dates: settings.dates,
+            tz,
+            date_fields: date_fields(&config.schema_for_file(cwd, path)),
+            known: known_keys(config, cwd, path),
+            limits: config.limits,
+            yaml: config.yaml(),
+        };
+        let outcome = edits::edit_bytes(bytes, &result.path, &opts);
+        result.from = outcome.from;
+        result.to = to.or(outcome.from).unwrap_or(settings.to);
+        result.status = outcome.status();
+        result.reason = outcome.reason();
+        result.changes = outcome.changes;
+        let EditVerdict::Edited { bytes: new, header } = outcome.verdict else {
+            return None;
+        };
+        if settings.mode == Mode::DryRun {
             let old_header = bytes.len() - (new.len() - header);
-            result.diff = edits::diff(&path, bytes, old_header, &new, header);
-            None
+            result.diff = edits::diff(&result.path, bytes, old_header, &new, header);
         }
-        _ => None,
-    };
-    (result, write)
+        Some(new)
+    })
 }

@@ -217,6 +217,53 @@ fn same(value: &Value, val: &Val) -> bool {
     }
 }
 
+fn run(file: &str, ops: Vec<Op>) -> super::Outcome {
+    let steps: Vec<Step> = ops.into_iter().map(|op| Step { op, paths: None }).collect();
+    let opts = EditOptions {
+        steps: &steps,
+        to: None,
+        dates: DatesMode::Keep,
+        tz: None,
+        date_fields: Vec::new(),
+        known: Vec::new(),
+        limits: Limits::default(),
+        yaml: None,
+    };
+    edit_bytes(file.as_bytes(), "p.md", &opts)
+}
+
+/// The file as written (or as it was, when unchanged), its body untouched.
+fn written(file: &str, verdict: EditVerdict) -> Result<Vec<u8>, TestCaseError> {
+    let new = match verdict {
+        EditVerdict::Edited { bytes, .. } => bytes,
+        EditVerdict::Unchanged => file.as_bytes().to_vec(),
+        other => return Err(TestCaseError::fail(format!("{other:?} for\n{file}"))),
+    };
+    prop_assert!(new.ends_with(b"\nbody  \n\n"));
+    Ok(new)
+}
+
+/// Every line of an entry no operation touched is still in `text`, in order.
+fn kept_in_order(
+    text: &str,
+    file: &str,
+    kept: &[(String, Vec<String>)],
+    touched: &[String],
+) -> Result<(), TestCaseError> {
+    let mut at = 0;
+    for (key, lines) in kept {
+        if touched.contains(key) {
+            continue;
+        }
+        for line in lines {
+            let found = text[at..].find(&format!("{line}\n"));
+            prop_assert!(found.is_some(), "`{line}` lost from\n{text}\n(was\n{file})");
+            at += found.unwrap() + line.len();
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
     #[test]
@@ -231,38 +278,14 @@ proptest! {
             .into_iter()
             .filter(|l| format == Format::Yaml || l.val != Val::Null)
             .collect();
-        let delim = if toml { "+++" } else { "---" };
-        let mut file = format!("{delim}\n");
-        let mut kept = Vec::new();
-        for l in &lines {
-            let (text, k) = render(l, format);
-            file.push_str(&text);
-            kept.push((l.key.clone(), k));
-        }
-        file.push_str(&format!("{delim}\nbody  \n\n"));
-        let steps: Vec<Step> = ops.iter().map(|o| Step { op: real(o), paths: None }).collect();
-        let opts = EditOptions {
-            steps: &steps,
-            to: None,
-            dates: DatesMode::Keep,
-            tz: None,
-            date_fields: Vec::new(),
-            known: Vec::new(),
-            limits: Limits::default(),
-            yaml: None,
-        };
-        let outcome = edit_bytes(file.as_bytes(), "p.md", &opts);
+        let (file, kept) = nested_post(&lines, &[], format);
+        let outcome = run(&file, ops.iter().map(real).collect());
         let Some((want, touched)) = model(&lines, &ops) else {
             prop_assert!(matches!(outcome.verdict, EditVerdict::Refused(_)), "{:?}", outcome.verdict);
             return Ok(());
         };
-        let new = match outcome.verdict {
-            EditVerdict::Edited { bytes, .. } => bytes,
-            EditVerdict::Unchanged => file.clone().into_bytes(),
-            other => return Err(TestCaseError::fail(format!("{other:?} for\n{file}"))),
-        };
+        let new = written(&file, outcome.verdict)?;
         let post = Post::load(&new, &Limits::default()).unwrap();
-        prop_assert!(new.ends_with(b"\nbody  \n\n"));
         let got: Vec<(&String, &Value)> = post.table.iter().map(|(k, e)| (k, &e.node.value)).collect();
         // TOML moves nothing here (no tables), so the order is the model's in both formats.
         prop_assert_eq!(got.len(), want.len(), "{}", String::from_utf8_lossy(&new));
@@ -270,18 +293,7 @@ proptest! {
             prop_assert_eq!(*k, wk);
             prop_assert!(same(v, wv), "{k}: {v:?} vs {wv:?}");
         }
-        let text = String::from_utf8(new).unwrap();
-        let mut at = 0;
-        for (key, lines) in &kept {
-            if touched.contains(key) {
-                continue;
-            }
-            for line in lines {
-                let found = text[at..].find(&format!("{line}\n"));
-                prop_assert!(found.is_some(), "`{line}` lost from\n{text}\n(was\n{file})");
-                at += found.unwrap() + line.len();
-            }
-        }
+        kept_in_order(&String::from_utf8(new).unwrap(), &file, &kept, &touched)?;
     }
 }
 
@@ -497,30 +509,14 @@ proptest! {
             top: top.iter().map(|l| (l.key.clone(), l.val.clone())).collect(),
             p: (!p.is_empty()).then(|| p.iter().map(|l| (l.key.clone(), l.val.clone())).collect()),
         };
-        let steps: Vec<Step> = ops.iter().map(|o| Step { op: nested_real(o), paths: None }).collect();
-        let opts = EditOptions {
-            steps: &steps,
-            to: None,
-            dates: DatesMode::Keep,
-            tz: None,
-            date_fields: Vec::new(),
-            known: Vec::new(),
-            limits: Limits::default(),
-            yaml: None,
-        };
-        let outcome = edit_bytes(file.as_bytes(), "p.md", &opts);
+        let outcome = run(&file, ops.iter().map(nested_real).collect());
         let Some((want, touched)) = nested_model(&start, &ops) else {
             prop_assert!(matches!(outcome.verdict, EditVerdict::Refused(_)), "{:?}", outcome.verdict);
             return Ok(());
         };
-        let new = match outcome.verdict {
-            EditVerdict::Edited { bytes, .. } => bytes,
-            EditVerdict::Unchanged => file.clone().into_bytes(),
-            other => return Err(TestCaseError::fail(format!("{other:?} for\n{file}"))),
-        };
+        let new = written(&file, outcome.verdict)?;
         let text = String::from_utf8(new.clone()).unwrap();
         let post = Post::load(&new, &Limits::default()).unwrap();
-        prop_assert!(new.ends_with(b"\nbody  \n\n"));
         let r = same_entries(&post.table, &want.top, Some("p"));
         prop_assert!(r.is_ok(), "{r:?} in\n{text}\n(was\n{file})");
         let got_p = post.table.get("p").and_then(|e| e.node.value.as_table());
@@ -532,18 +528,7 @@ proptest! {
             (None, None) => {}
             (w, g) => return Err(TestCaseError::fail(format!("p: {g:?} vs {w:?}\n{text}"))),
         }
-        // Every line of an untouched entry, top-level or in `p`, is still there, in order.
-        let mut at = 0;
-        for (key, lines) in &kept {
-            if touched.contains(key) {
-                continue;
-            }
-            for line in lines {
-                let found = text[at..].find(&format!("{line}\n"));
-                prop_assert!(found.is_some(), "`{line}` lost from\n{text}\n(was\n{file})");
-                at += found.unwrap() + line.len();
-            }
-        }
+        kept_in_order(&text, &file, &kept, &touched)?;
         // The nested table is edited line by line, never written afresh.
         let whole = outcome.changes.iter().any(|c| c.key == "p" && c.kind == crate::convert::ChangeKind::Reformatted);
         prop_assert!(!whole || want.p.as_ref().is_some_and(Vec::is_empty), "{:?}\n{text}", outcome.changes);
