@@ -96,7 +96,7 @@ fn toml_entry(
 
 /// Lines up to and including the key line (comments above it, then the key) start with
 /// `lead`'s text; a multi-line string's later lines are part of its value and stay as they are.
-fn prefixed(text: &str, lead: &str) -> String {
+pub fn prefixed(text: &str, lead: &str) -> String {
     let indent: String = lead.chars().take_while(|c| c.is_whitespace()).collect();
     let mut out = String::with_capacity(text.len() + lead.len());
     let mut key_seen = false;

@@ -101,6 +101,12 @@ pub struct Surgical {
 
 struct Ctx<'a> {
     lines: Lines<'a>,
+    /// The original and edited front matter, and the original's top-level segments: a key
+    /// moved from the top level into a table (`tags=taxonomies.tags`) keeps its lines.
+    old_root: &'a Table,
+    new_root: &'a Table,
+    root_segments: Vec<Segment>,
+    root_indent: usize,
     format: Format,
     eol: LineEnding,
     renamed: &'a [Renamed],
@@ -142,6 +148,10 @@ pub fn rewrite(
     };
     let mut ctx = Ctx {
         lines,
+        old_root: &post.table,
+        new_root: intended,
+        root_segments: cut.segments.clone(),
+        root_indent: root.indent.len(),
         format,
         eol: post.layout.line_ending,
         renamed,
@@ -330,7 +340,10 @@ fn piece(
 ) -> Result<Option<Piece>, EmitError> {
     let was = ctx.was(&level.path, key).unwrap_or(key).to_string();
     let Some((i, _, o)) = old.entries.get_full(&was) else {
-        let text = fresh::entry(ctx.format, level, key, entry, ctx.eol, ctx.json_unit)?;
+        let text = match moved_here(ctx, level, key, entry) {
+            Some(text) => Some(text),
+            None => fresh::entry(ctx.format, level, key, entry, ctx.eol, ctx.json_unit)?,
+        };
         return Ok(text.map(|text| Piece {
             text,
             gap: String::new(),
@@ -375,6 +388,42 @@ fn piece(
         set_off,
         new: false,
     }))
+}
+
+/// The original lines of a top-level entry moved, unchanged and under the same key, into
+/// the table at `level`, indented for it; `None` when they cannot be reused there.
+fn moved_here(ctx: &Ctx<'_>, level: &Level, key: &str, entry: &Entry) -> Option<String> {
+    if level.path.is_empty() || ctx.new_root.entries.contains_key(key) {
+        return None;
+    }
+    let (i, _, o) = ctx.old_root.entries.get_full(key)?;
+    if !o.node.same_value(&entry.node) || o.comments != entry.comments {
+        return None;
+    }
+    let seg = &ctx.root_segments[i];
+    let text = ctx.lines.text(seg.head..seg.end);
+    let deeper = |extra: usize| -> String {
+        let pad = " ".repeat(extra);
+        text.split_inclusive('\n')
+            .map(|l| match l.trim_end_matches(['\r', '\n']).is_empty() {
+                true => l.to_string(),
+                false => format!("{pad}{l}"),
+            })
+            .collect()
+    };
+    match (ctx.format, &level.toml) {
+        // Block collections and scalars stay valid when every line moves right alike.
+        (Format::Yaml | Format::Json, _) => {
+            let extra = level.indent.len().checked_sub(ctx.root_indent)?;
+            (level.indent.trim().is_empty()).then(|| deeper(extra))
+        }
+        (Format::Toml, _) if is_header(text) => None,
+        (Format::Toml, TomlPlace::Header { explicit: true }) => {
+            Some(fresh::prefixed(text, &level.indent))
+        }
+        (Format::Toml, TomlPlace::Dotted(lead)) => Some(fresh::prefixed(text, lead)),
+        (Format::Toml, _) => None,
+    }
 }
 
 impl Ctx<'_> {

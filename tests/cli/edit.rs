@@ -467,7 +467,8 @@ fn a_comment_below_a_removed_key_goes_with_it_and_is_listed() {
     );
 }
 
-/// Every operation inside nested tables at once: the lines each touches, nothing else.
+/// Every operation inside nested tables at once: the lines each touches, nothing else (a key
+/// moved into a table keeps its line, comment and all).
 const NESTED_OPS: &[&str] = &[
     "--write",
     "--set",
@@ -493,7 +494,7 @@ fn nested_yaml_edits_keep_every_untouched_line_of_the_mapping() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(
         read(dir.path(), "y.md"),
-        "---\ntitle: Nested\nparams:\n  # who wrote it\n  author: Bob # quoted  \n  summary: >\n    folded text  \n    more  \n  b: \"kept\"\n  tags:\n    - docker\n    - rust\n\ntaxonomies:\n  categories:   [news]   # cats\n  tags:\n    - go\n    - rust\n---\nbody  \n"
+        "---\ntitle: Nested\nparams:\n  # who wrote it\n  author: Bob # quoted  \n  summary: >\n    folded text  \n    more  \n  b: \"kept\"\n  tags:\n    - docker\n    - rust\n\ntaxonomies:\n  categories:   [news]   # cats\n  tags: [go, rust]\n---\nbody  \n"
     );
     assert!(!out.stdout.contains("reformatted"), "{}", out.stdout);
 }
@@ -516,7 +517,7 @@ fn nested_toml_edits_keep_every_untouched_line_of_the_table() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(
         read(dir.path(), "t.md"),
-        "+++\ntitle = \"Nested\"\nsocial.twitter = \"bob\"\nsocial.mastodon = \"@ann\"\n\n[params]\n# who wrote it\nauthor = \"Bob\" # quoted  \nsummary = \"\"\"\ntwo  \nlines\"\"\"\nb = \"kept\"\ntags = [\"docker\", \"rust\"]\n\n[params.extra]\nk = 'v'  \nm = 2\n\n[taxonomies]\ncategories = [ \"news\" ]   # cats\ntags = [\"go\", \"rust\"] # two\n\n[a.b]\nk = 'v'  # deep\nn = 1\n+++\nbody  \n"
+        "+++\ntitle = \"Nested\"\nsocial.twitter = \"bob\"\nsocial.mastodon = \"@ann\"\n\n[params]\n# who wrote it\nauthor = \"Bob\" # quoted  \nsummary = \"\"\"\ntwo  \nlines\"\"\"\nb = \"kept\"\ntags = [\"docker\", \"rust\"]\n\n[params.extra]\nk = 'v'  \nm = 2\n\n[taxonomies]\ncategories = [ \"news\" ]   # cats\ntags = [ \"go\", \"rust\" ]   # two\n\n[a.b]\nk = 'v'  # deep\nn = 1\n+++\nbody  \n"
     );
     assert!(!out.stdout.contains("reformatted"), "{}", out.stdout);
 }
@@ -531,7 +532,7 @@ fn nested_pretty_json_edits_keep_every_untouched_line_of_the_object() {
     // A member added after `categories` needs its comma: that line changes, no other.
     assert_eq!(
         read(dir.path(), "j.md"),
-        "{\n    \"title\":  \"Nested\",\n    \"params\": {\n        \"author\": \"Bob\",\n        \"b\" : \"kept\",\n        \"tags\": [\"docker\", \"rust\"],\n        \"inner\": {\"p\": 1, \"q\": 2}\n    },\n    \"taxonomies\": {\n        \"categories\":   [ \"news\" ],\n        \"tags\": [\"go\", \"rust\"]\n    }\n}\nbody  \n"
+        "{\n    \"title\":  \"Nested\",\n    \"params\": {\n        \"author\": \"Bob\",\n        \"b\" : \"kept\",\n        \"tags\": [\"docker\", \"rust\"],\n        \"inner\": {\"p\": 1, \"q\": 2}\n    },\n    \"taxonomies\": {\n        \"categories\":   [ \"news\" ],\n        \"tags\": [ \"go\", \"rust\" ]\n    }\n}\nbody  \n"
     );
     assert!(!out.stdout.contains("reformatted"), "{}", out.stdout);
 }
