@@ -107,7 +107,16 @@ pub struct ConvertArgs {
     /// The format to write.
     #[arg(long, value_enum)]
     pub to: ToArg,
-    /// Apply the conversion (atomically, file by file).
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The flags `convert` and `edit` share: how files are read, written and reported.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Write the changes (atomically, file by file).
     #[arg(long, conflicts_with = "check")]
     pub write: bool,
     /// Write nothing; exit 1 if any file would change (for CI).
@@ -120,6 +129,10 @@ pub struct ConvertArgs {
     /// Date fields: keep them, or turn them into epoch seconds or RFC 3339 date-times.
     #[arg(long, value_enum, default_value_t = DatesArg::Keep)]
     pub dates: DatesArg,
+    /// The IANA time zone (`Europe/Berlin`) in which local dates and date-times name an
+    /// instant, so --dates converts them instead of refusing the file.
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
     /// Which YAML reads the posts: 1.1 (Jekyll, PyYAML) or 1.2. Wins over `yaml` in fmx.toml.
     #[arg(long, value_name = "VERSION", value_parser = parse_yaml_version)]
     pub yaml: Option<YamlVersion>,
@@ -131,8 +144,6 @@ pub struct ConvertArgs {
     /// Print only refusals and errors, and no summary.
     #[arg(long, short)]
     pub quiet: bool,
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -170,32 +181,8 @@ pub struct EditArgs {
     /// Convert to this format in the same pass, after the edits.
     #[arg(long, value_enum)]
     pub to: Option<ToArg>,
-    /// Apply the edits (atomically, file by file).
-    #[arg(long, conflicts_with = "check")]
-    pub write: bool,
-    /// Write nothing; exit 1 if any file would change (for CI).
-    #[arg(long)]
-    pub check: bool,
-    /// With --write: skip flushing the new files to disk.
-    #[arg(long, requires = "write")]
-    pub no_fsync: bool,
-    /// Date fields: keep them, or turn them into epoch seconds or RFC 3339 date-times.
-    #[arg(long, value_enum, default_value_t = DatesArg::Keep)]
-    pub dates: DatesArg,
-    /// The IANA time zone (`Europe/Berlin`) local dates are read in, for --dates.
-    #[arg(long, value_name = "ZONE")]
-    pub tz: Option<String>,
-    /// Which YAML reads the posts: 1.1 (Jekyll, PyYAML) or 1.2. Wins over `yaml` in fmx.toml.
-    #[arg(long, value_name = "VERSION", value_parser = parse_yaml_version)]
-    pub yaml: Option<YamlVersion>,
     #[command(flatten)]
-    pub config: ConfigArgs,
-    /// How to print the report.
-    #[arg(long, value_enum, default_value_t = ConvertFormatArg::Human)]
-    pub output_format: ConvertFormatArg,
-    /// Print only refusals and errors, and no summary.
-    #[arg(long, short)]
-    pub quiet: bool,
+    pub batch: BatchArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -203,33 +190,12 @@ pub struct EditArgs {
 impl EditArgs {
     /// The settings; `matches` (this subcommand's) gives the operations' command-line order.
     pub fn settings(&self, matches: &clap::ArgMatches) -> EditSettings {
-        let base = ConvertArgs {
-            paths: self.paths.clone(),
-            to: self.to.unwrap_or(ToArg::Yaml),
-            write: self.write,
-            check: self.check,
-            no_fsync: self.no_fsync,
-            dates: self.dates,
-            yaml: self.yaml,
-            config: ConfigArgs {
-                config: self.config.config.clone(),
-                no_config: self.config.no_config,
-            },
-            output_format: self.output_format,
-            quiet: self.quiet,
-            common: CommonArgs {
-                jobs: self.common.jobs,
-                exclude: self.common.exclude.clone(),
-                color: self.common.color,
-                no_progress: self.common.no_progress,
-            },
-        }
-        .settings();
+        // Without --to, `to` is unused: each file keeps its own format.
+        let to = self.to.unwrap_or(ToArg::Yaml).format();
         EditSettings {
-            base,
+            base: self.batch.settings(&self.paths, to, &self.common),
             ops: self.ops_in_order(matches),
             to: self.to.map(ToArg::format),
-            tz: self.tz.clone(),
         }
     }
 
@@ -314,9 +280,16 @@ impl ToArg {
 
 impl ConvertArgs {
     pub fn settings(&self) -> ConvertSettings {
+        self.batch
+            .settings(&self.paths, self.to.format(), &self.common)
+    }
+}
+
+impl BatchArgs {
+    fn settings(&self, paths: &[PathBuf], to: Format, common: &CommonArgs) -> ConvertSettings {
         ConvertSettings {
-            paths: self.paths.clone(),
-            to: self.to.format(),
+            paths: paths.to_vec(),
+            to,
             mode: if self.write {
                 Mode::Write
             } else if self.check {
@@ -335,11 +308,12 @@ impl ConvertArgs {
                 ConvertFormatArg::Json => ReportFormat::Json,
             },
             quiet: self.quiet,
-            jobs: self.common.jobs,
-            exclude: self.common.exclude.clone(),
-            progress: !self.common.no_progress,
+            jobs: common.jobs,
+            exclude: common.exclude.clone(),
+            progress: !common.no_progress,
             fsync: !self.no_fsync,
             yaml: self.yaml,
+            tz: self.tz.clone(),
         }
     }
 }

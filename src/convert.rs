@@ -115,7 +115,7 @@ pub struct Change {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
     #[error(
-        "{kind} {text} has no UTC offset, so it names no single instant (`fmx edit --tz ZONE` names the zone it was written in)"
+        "{kind} {text} has no UTC offset, so it names no single instant (`--tz ZONE` names the zone it was written in)"
     )]
     NoOffset { kind: &'static str, text: String },
     #[error("a {0} is not a date")]

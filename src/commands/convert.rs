@@ -35,6 +35,8 @@ pub struct ConvertSettings {
     pub fsync: bool,
     /// `--yaml`: the YAML reading named on the command line.
     pub yaml: Option<crate::formats::yaml::YamlVersion>,
+    /// `--tz`: the IANA zone in which local dates of date fields name an instant, for `--dates`.
+    pub tz: Option<String>,
 }
 
 pub fn run(
@@ -42,7 +44,14 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, CommandError> {
-    drive(settings, Action::Convert, &convert_input, out, err)
+    let Some(tz) = super::edit::time_zone(settings.tz.as_deref())? else {
+        return drive(settings, Action::Convert, &convert_input, out, err);
+    };
+    // Local dates read in the zone first, then converted: `fmx edit` with no operation.
+    let process = |input: &Input, s: &ConvertSettings, config: &Config, cwd: &Path| {
+        super::edit::edit_input(input, s, config, cwd, &[], Some(s.to), Some(&tz))
+    };
+    drive(settings, Action::Convert, &process, out, err)
 }
 
 /// Reads one file and makes its new bytes; in `--write` mode a changed file comes back to be
@@ -324,34 +333,49 @@ fn convert_input(
     config: &Config,
     cwd: &Path,
 ) -> (FileResult, Option<Pending>) {
+    process_file(input, settings, config, |bytes, result| {
+        let opts = ConvertOptions {
+            to: settings.to,
+            dates: settings.dates,
+            date_fields: date_fields(&config.schema_for_file(cwd, Path::new(&result.path))),
+            limits: config.limits,
+            yaml: config.yaml(),
+        };
+        let outcome = convert_bytes(bytes, &opts);
+        result.from = outcome.from;
+        result.status = outcome.status();
+        result.reason = outcome.reason();
+        result.changes = outcome.changes;
+        let Verdict::Converted(new) = outcome.verdict else {
+            return None;
+        };
+        if settings.mode == Mode::DryRun {
+            result.diff = new.diff(&result.path, bytes);
+        }
+        Some(new.bytes)
+    })
+}
+
+/// Reads one file and lets `make` fill in its report line from its bytes and return its new
+/// bytes when it changes; in `--write` mode those come back to be written. `convert` and
+/// `edit` differ only in `make`.
+pub(crate) fn process_file(
+    input: &Input,
+    settings: &ConvertSettings,
+    config: &Config,
+    make: impl FnOnce(&[u8], &mut FileResult) -> Option<Vec<u8>>,
+) -> (FileResult, Option<Pending>) {
     let (mut result, file, snapshot) = match open(input, settings.to, &config.limits) {
         Ok(opened) => opened,
         Err(result) => return (result, None),
     };
-    let path = result.path.clone();
-    let bytes = &snapshot.bytes;
-    let opts = ConvertOptions {
-        to: settings.to,
-        dates: settings.dates,
-        date_fields: date_fields(&config.schema_for_file(cwd, Path::new(&path))),
-        limits: config.limits,
-        yaml: config.yaml(),
-    };
-    let outcome = convert_bytes(bytes, &opts);
-    result.from = outcome.from;
-    result.status = outcome.status();
-    result.reason = outcome.reason();
-    result.changes = outcome.changes;
-    let write = match outcome.verdict {
-        Verdict::Converted(new) if settings.mode == Mode::Write => Some(Pending {
+    let new = make(&snapshot.bytes, &mut result);
+    let write = match new {
+        Some(new) if settings.mode == Mode::Write => Some(Pending {
             path: file.clone(),
             snapshot,
-            new: new.bytes,
+            new,
         }),
-        Verdict::Converted(new) if settings.mode == Mode::DryRun => {
-            result.diff = new.diff(&path, bytes);
-            None
-        }
         _ => None,
     };
     (result, write)
@@ -359,7 +383,7 @@ fn convert_input(
 
 /// A file's report line (an error until it is processed), the file, and its bytes; or the
 /// line for an input that cannot be read.
-pub(crate) fn open<'i>(
+fn open<'i>(
     input: &'i Input,
     to: Format,
     limits: &crate::formats::Limits,

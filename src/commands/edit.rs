@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::convert::{ConvertSettings, FileResult, Pending, date_fields, drive, open};
+use super::convert::{ConvertSettings, FileResult, Pending, date_fields, drive, process_file};
 use super::{CommandError, ExitStatus};
 use crate::config::Config;
 use crate::document::Format;
@@ -36,8 +36,6 @@ pub struct EditSettings {
     pub base: ConvertSettings,
     pub ops: Vec<RawOp>,
     pub to: Option<Format>,
-    /// `--tz`: an IANA zone name.
-    pub tz: Option<String>,
 }
 
 /// Why `fmx edit`'s flags or recipe cannot be used (exit 2).
@@ -64,12 +62,7 @@ pub fn run(
     if steps.is_empty() && settings.to.is_none() {
         return Err(EditFlagError::NoOperation.into());
     }
-    let tz = match &settings.tz {
-        Some(name) => {
-            Some(jiff::tz::TimeZone::get(name).map_err(|_| EditFlagError::Zone(name.clone()))?)
-        }
-        None => None,
-    };
+    let tz = time_zone(settings.base.tz.as_deref())?;
     let mut base = settings.base.clone();
     if let Some(to) = settings.to {
         base.to = to;
@@ -78,6 +71,12 @@ pub fn run(
         edit_input(input, s, config, cwd, &steps, settings.to, tz.as_ref())
     };
     drive(&base, Action::Edit, &process, out, err)
+}
+
+/// The zone `--tz` names (for `edit` and `convert`).
+pub(crate) fn time_zone(name: Option<&str>) -> Result<Option<jiff::tz::TimeZone>, EditFlagError> {
+    name.map(|name| jiff::tz::TimeZone::get(name).map_err(|_| EditFlagError::Zone(name.into())))
+        .transpose()
 }
 
 /// The flags' operations, recipes expanded, in the order given.
@@ -137,7 +136,8 @@ fn known_keys(config: &Config, cwd: &Path, path: &Path) -> Vec<String> {
     known
 }
 
-fn edit_input(
+/// Reads and edits one file (with no steps and `to`: converts it, local dates read in `tz`).
+pub(crate) fn edit_input(
     input: &Input,
     settings: &ConvertSettings,
     config: &Config,
@@ -146,40 +146,31 @@ fn edit_input(
     to: Option<Format>,
     tz: Option<&jiff::tz::TimeZone>,
 ) -> (FileResult, Option<Pending>) {
-    let (mut result, file, snapshot) = match open(input, settings.to, &config.limits) {
-        Ok(opened) => opened,
-        Err(result) => return (result, None),
-    };
-    let path = result.path.clone();
-    let bytes = &snapshot.bytes;
-    let opts = EditOptions {
-        steps,
-        to,
-        dates: settings.dates,
-        tz,
-        date_fields: date_fields(&config.schema_for_file(cwd, Path::new(&path))),
-        known: known_keys(config, cwd, Path::new(&path)),
-        limits: config.limits,
-        yaml: config.yaml(),
-    };
-    let outcome = edits::edit_bytes(bytes, &path, &opts);
-    result.from = outcome.from;
-    result.to = to.or(outcome.from).unwrap_or(settings.to);
-    result.status = outcome.status();
-    result.reason = outcome.reason();
-    result.changes = outcome.changes;
-    let write = match outcome.verdict {
-        EditVerdict::Edited { bytes: new, .. } if settings.mode == Mode::Write => Some(Pending {
-            path: file.clone(),
-            snapshot,
-            new,
-        }),
-        EditVerdict::Edited { bytes: new, header } if settings.mode == Mode::DryRun => {
+    process_file(input, settings, config, |bytes, result| {
+        let path = Path::new(&result.path);
+        let opts = EditOptions {
+            steps,
+            to,
+            dates: settings.dates,
+            tz,
+            date_fields: date_fields(&config.schema_for_file(cwd, path)),
+            known: known_keys(config, cwd, path),
+            limits: config.limits,
+            yaml: config.yaml(),
+        };
+        let outcome = edits::edit_bytes(bytes, &result.path, &opts);
+        result.from = outcome.from;
+        result.to = to.or(outcome.from).unwrap_or(settings.to);
+        result.status = outcome.status();
+        result.reason = outcome.reason();
+        result.changes = outcome.changes;
+        let EditVerdict::Edited { bytes: new, header } = outcome.verdict else {
+            return None;
+        };
+        if settings.mode == Mode::DryRun {
             let old_header = bytes.len() - (new.len() - header);
-            result.diff = edits::diff(&path, bytes, old_header, &new, header);
-            None
+            result.diff = edits::diff(&result.path, bytes, old_header, &new, header);
         }
-        _ => None,
-    };
-    (result, write)
+        Some(new)
+    })
 }

@@ -2,6 +2,7 @@
 //! changed entries re-emitted), the result loaded again and compared with the intended value,
 //! then, with `--to` or `--dates`, converted in the same pass.
 
+mod fresh;
 pub mod ops;
 pub mod recipe;
 pub mod surgical;
@@ -181,7 +182,7 @@ fn edit_post(
         known: &opts.known,
     };
     let mut intended = post.table.clone();
-    let mut renamed: Vec<(String, String)> = Vec::new();
+    let mut renamed: Vec<surgical::Renamed> = Vec::new();
     for step in opts.steps {
         if step.paths.as_ref().is_some_and(|g| !g.is_match(path)) {
             continue;
@@ -209,34 +210,47 @@ fn same_comments(a: &Table, b: &Table) -> bool {
         .all(|((_, x), (_, y))| x.comments == y.comments)
 }
 
-/// Top-level renames in place, as new key → the key the original file has.
+/// Renames in place (within one table), as new path → the path the original file has.
 fn track_rename(
-    renamed: &mut Vec<(String, String)>,
+    renamed: &mut Vec<surgical::Renamed>,
     from: &crate::keypath::KeyPath,
     to: &crate::keypath::KeyPath,
 ) {
-    use crate::keypath::Segment;
-    let (&[Segment::Key(ref f)], &[Segment::Key(ref t)]) = (from.segments(), to.segments()) else {
-        return;
+    let keys = |p: &crate::keypath::KeyPath| -> Vec<String> {
+        p.segments()
+            .iter()
+            .filter_map(|s| match s {
+                crate::keypath::Segment::Key(k) => Some(k.clone()),
+                crate::keypath::Segment::Index(_) => None,
+            })
+            .collect()
     };
-    match renamed.iter_mut().find(|(new, _)| new == f) {
-        Some(pair) => pair.0 = t.clone(),
-        None => renamed.push((t.clone(), f.clone())),
+    let (f, t) = (keys(from), keys(to));
+    if f.split_last().map(|(_, p)| p) != t.split_last().map(|(_, p)| p) {
+        return;
+    }
+    match renamed.iter_mut().find(|(new, _)| *new == f) {
+        Some(pair) => pair.0 = t,
+        None => renamed.push((t, f)),
     }
 }
 
-/// The surgical text if it verifies; else the whole block re-emitted (listed as
-/// `reformatted`), if that verifies; else the reason.
+/// The surgical text if it verifies (changed tables edited inside first, then written
+/// whole); else the whole block re-emitted (listed as `reformatted`), if that verifies;
+/// else the reason.
 fn write_verified(
     bytes: &[u8],
     post: &Post,
     intended: &Table,
-    renamed: &[(String, String)],
+    renamed: &[surgical::Renamed],
     opts: &EditOptions<'_>,
     changes: &mut Vec<Change>,
 ) -> Result<Vec<u8>, Refusal> {
     let layout = &post.layout;
-    if let Some(Ok(s)) = surgical::rewrite(bytes, post, intended, renamed) {
+    for deep in [true, false] {
+        let Some(Ok(s)) = surgical::rewrite(bytes, post, intended, renamed, deep) else {
+            continue;
+        };
         let new = splice(bytes, layout.content.clone(), &s.block);
         if let Ok(back) = verify(&new, post, bytes, intended, &opts.limits) {
             moved(intended, &back, "", changes);

@@ -1,140 +1,252 @@
 //! The new front matter text for an edited table, touching only the entries that changed:
-//! every other top-level entry keeps its bytes, with its comments and the blank lines after
-//! it. A changed entry is written afresh by the format's emitter, comments included.
+//! every other entry keeps its bytes, with its comments and the blank lines after it. A
+//! changed entry whose value is a table laid out one key a line (a YAML block mapping, a TOML
+//! `[table]` or dotted keys, a pretty JSON object) is edited the same way inside, so only its
+//! changed entries are written afresh, at any depth; any other changed entry (a flow mapping,
+//! an inline table, a one-line JSON object, a scalar) is written afresh whole by the format's
+//! emitter, comments included.
 //!
-//! The block is cut into segments at the top-level keys' lines: a key's segment runs from the
+//! A table's lines are cut into segments at its keys' lines: a key's segment runs from the
 //! comment lines right above it to the last line of its value; what follows up to the next
-//! segment (blank lines, loose comments) is its gap, and stays. When the keys do not each
-//! start their own line (a flow mapping, one-line JSON) there are no segments, and the
+//! segment (blank lines, loose comments) is its gap, and stays. When the root's keys do not
+//! each start their own line (a flow mapping, one-line JSON) there are no segments, and the
 //! caller re-emits the whole block instead.
 
-use crate::document::{Format, LineEnding};
-use crate::formats::{self, EmitError};
-use crate::load::Post;
-use crate::value::{Entry, Int, Node, Pos, Table, Value};
+use std::ops::Range;
 
-/// One top-level entry's lines in the original block.
-struct Segment {
-    /// The comment lines above the key, the key line and the value's lines.
-    text: std::ops::Range<usize>,
-    /// Blank and comment lines after it, up to the next segment.
-    gap: std::ops::Range<usize>,
+use super::fresh::{self, Level, TomlPlace, is_header};
+use crate::document::{Format, LineEnding};
+use crate::formats::EmitError;
+use crate::load::Post;
+use crate::value::{Entry, Node, Style, Table, Value};
+
+/// A key renamed in place: its path in the edited value, and its path in the original.
+pub type Renamed = (Vec<String>, Vec<String>);
+
+/// The original block's lines.
+struct Lines<'a> {
+    block: &'a str,
+    starts: Vec<usize>,
+    /// The file line of the block's first line.
+    first: u32,
 }
 
-/// The original block cut at its top-level keys.
-struct Cut<'a> {
-    block: &'a str,
-    prefix: std::ops::Range<usize>,
+impl<'a> Lines<'a> {
+    fn new(block: &'a str, first: u32) -> Self {
+        let mut starts = vec![0];
+        starts.extend(block.match_indices('\n').map(|(i, _)| i + 1));
+        if *starts.last().unwrap_or(&0) == block.len() && starts.len() > 1 {
+            starts.pop();
+        }
+        Lines {
+            block,
+            starts,
+            first,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    fn line(&self, i: usize) -> &'a str {
+        &self.block[self.at(i)..self.at(i + 1)]
+    }
+
+    /// The byte offset where line `i` starts (the block's end past the last line).
+    fn at(&self, i: usize) -> usize {
+        self.starts.get(i).copied().unwrap_or(self.block.len())
+    }
+
+    fn text(&self, lines: Range<usize>) -> &'a str {
+        &self.block[self.at(lines.start)..self.at(lines.end)]
+    }
+
+    /// The index of a file line in the block.
+    fn index(&self, file_line: u32) -> Option<usize> {
+        let i = file_line.checked_sub(self.first)? as usize;
+        (i < self.len()).then_some(i)
+    }
+}
+
+/// One entry's lines in the original block (line indices).
+#[derive(Clone)]
+struct Segment {
+    /// The first comment line above the key (or the key line).
+    head: usize,
+    /// The line after the value's last line.
+    end: usize,
+    /// The next segment's head: `end..next` is the gap.
+    next: usize,
+}
+
+/// A table's lines cut at its keys: `prefix` before the first segment, `suffix` after the
+/// last one's gap (JSON: the closing brace).
+struct Cut {
+    prefix: Range<usize>,
     segments: Vec<Segment>,
-    suffix: std::ops::Range<usize>,
+    suffix: Range<usize>,
 }
 
 /// How the new block came out.
 pub struct Surgical {
     /// The text between the delimiters (JSON: the object).
     pub block: String,
-    /// Top-level keys whose table value was written afresh though only part of it changed.
+    /// Entries (as paths) whose table value was written afresh though only part of it
+    /// changed: the smallest entries that could not be edited line by line.
     pub reformatted: Vec<String>,
     /// Comment lines below a removed key's value (its gap), with the key: they go with it.
     pub dropped: Vec<(String, String)>,
 }
 
+struct Ctx<'a> {
+    lines: Lines<'a>,
+    /// The original and edited front matter, and the original's top-level segments: a key
+    /// moved from the top level into a table (`tags=taxonomies.tags`) keeps its lines.
+    old_root: &'a Table,
+    new_root: &'a Table,
+    root_segments: Vec<Segment>,
+    root_indent: usize,
+    format: Format,
+    eol: LineEnding,
+    renamed: &'a [Renamed],
+    /// Whether changed tables are edited inside (else written afresh whole).
+    deep: bool,
+    json_unit: usize,
+    reformatted: Vec<String>,
+    dropped: Vec<(String, String)>,
+}
+
 /// The block for `intended`, reusing the original lines of `post` (from `bytes`) wherever
-/// an entry is unchanged. `renamed` maps new top-level keys to the keys they had. `None`
-/// when the block cannot be cut into per-key lines.
+/// an entry is unchanged; with `deep`, inside changed tables too. `None` when the block
+/// cannot be cut into per-key lines.
 pub fn rewrite(
     bytes: &[u8],
     post: &Post,
     intended: &Table,
-    renamed: &[(String, String)],
+    renamed: &[Renamed],
+    deep: bool,
 ) -> Option<Result<Surgical, EmitError>> {
     let block = std::str::from_utf8(&bytes[post.layout.content.clone()]).ok()?;
-    let cut = cut(block, post)?;
-    Some(assemble(&cut, post, intended, renamed))
-}
-
-fn line_starts(block: &str) -> Vec<usize> {
-    let mut starts = vec![0];
-    starts.extend(block.match_indices('\n').map(|(i, _)| i + 1));
-    if *starts.last().unwrap_or(&0) == block.len() && starts.len() > 1 {
-        starts.pop();
-    }
-    starts
+    let lines = Lines::new(block, post.layout.content_line);
+    let format = post.layout.format;
+    let cut = cut_root(&lines, format, &post.table)?;
+    let first_indent = post
+        .table
+        .iter()
+        .next()
+        .map_or(0, |(_, e)| e.key_pos.col.saturating_sub(1) as usize);
+    let json_unit = if first_indent == 0 { 2 } else { first_indent };
+    let root = Level {
+        path: Vec::new(),
+        indent: " ".repeat(match format {
+            Format::Yaml => first_indent,
+            Format::Json => json_unit,
+            Format::Toml => 0,
+        }),
+        toml: TomlPlace::Root,
+    };
+    let mut ctx = Ctx {
+        lines,
+        old_root: &post.table,
+        new_root: intended,
+        root_segments: cut.segments.clone(),
+        root_indent: root.indent.len(),
+        format,
+        eol: post.layout.line_ending,
+        renamed,
+        deep,
+        json_unit,
+        reformatted: Vec::new(),
+        dropped: Vec::new(),
+    };
+    Some(
+        assemble(&mut ctx, &cut, &post.table, intended, &root).map(|block| Surgical {
+            // The root can always be written: every place admits its own entries.
+            block: block.unwrap_or_default(),
+            reformatted: ctx.reformatted,
+            dropped: ctx.dropped,
+        }),
+    )
 }
 
 fn is_comment(line: &str) -> bool {
     line.trim_start().starts_with('#')
 }
 
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start().len()
+fn indent_of(line: &str) -> &str {
+    &line[..line.len() - line.trim_start().len()]
 }
 
 fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
 }
 
-fn cut<'a>(block: &'a str, post: &Post) -> Option<Cut<'a>> {
-    let format = post.layout.format;
-    let starts = line_starts(block);
-    let line = |i: usize| {
-        let end = starts.get(i + 1).copied().unwrap_or(block.len());
-        &block[starts[i]..end]
-    };
-    let mut region_end = starts.len();
+fn cut_root(lines: &Lines<'_>, format: Format, table: &Table) -> Option<Cut> {
+    let n = lines.len();
     if format == Format::Json {
         // The object's braces stand alone on the first and last lines.
-        if line(0).trim() != "{" || starts.len() < 2 || line(starts.len() - 1).trim() != "}" {
+        if lines.line(0).trim() != "{" || n < 2 || lines.line(n - 1).trim() != "}" {
             return None;
         }
-        region_end -= 1;
+        return cut_keys(lines, format, table, 0..n - 1, 1, n);
     }
-    let first_line = post.layout.content_line;
-    let mut keys = Vec::with_capacity(post.table.len());
-    for (key, entry) in post.table.iter() {
-        let index = entry.key_pos.line.checked_sub(first_line)? as usize;
-        if index >= region_end || keys.last().is_some_and(|&k| k >= index) {
+    cut_keys(lines, format, table, 0..n, 0, n)
+}
+
+/// Cuts the lines `region` at the keys of `table`, each of which must start its own line at
+/// or after `floor`; the suffix runs from the region's end to `end`.
+fn cut_keys(
+    lines: &Lines<'_>,
+    format: Format,
+    table: &Table,
+    region: Range<usize>,
+    floor: usize,
+    end: usize,
+) -> Option<Cut> {
+    let mut keys = Vec::with_capacity(table.len());
+    for entry in table.entries.values() {
+        let i = lines.index(entry.key_pos.line)?;
+        if i < floor || i >= region.end || keys.last().is_some_and(|&k| k >= i) {
             return None;
         }
-        if !key_starts_line(line(index), entry.key_pos.col, format, key) {
+        if !key_starts_line(lines.line(i), entry.key_pos.col, format) {
             return None;
         }
-        keys.push(index);
+        keys.push(i);
     }
-    let heads = heads(&keys, format, &line);
+    let heads = heads(&keys, format, floor, lines);
     let mut segments = Vec::with_capacity(keys.len());
     for (i, &k) in keys.iter().enumerate() {
-        let next = heads.get(i + 1).copied().unwrap_or(region_end);
+        let next = heads.get(i + 1).copied().unwrap_or(region.end);
         let mut end = next;
-        while end > k + 1 && (is_blank(line(end - 1)) || is_comment(line(end - 1))) {
+        while end > k + 1 && (is_blank(lines.line(end - 1)) || is_comment(lines.line(end - 1))) {
             end -= 1;
         }
         segments.push(Segment {
-            text: offset(&starts, block, heads[i])..offset(&starts, block, end),
-            gap: offset(&starts, block, end)..offset(&starts, block, next),
+            head: heads[i],
+            end,
+            next,
         });
     }
-    let body_start = heads.first().copied().unwrap_or(region_end);
     Some(Cut {
-        block,
-        prefix: 0..offset(&starts, block, body_start),
+        prefix: region.start..heads.first().copied().unwrap_or(region.end),
         segments,
-        suffix: offset(&starts, block, region_end)..block.len(),
+        suffix: region.end..end,
     })
 }
 
 /// Where each key's segment starts: the comment lines right above it, at its indentation.
-fn heads<'a>(keys: &[usize], format: Format, line: &dyn Fn(usize) -> &'a str) -> Vec<usize> {
-    let floor = usize::from(format == Format::Json);
+fn heads(keys: &[usize], format: Format, floor: usize, lines: &Lines<'_>) -> Vec<usize> {
     let mut heads = Vec::with_capacity(keys.len());
     for (i, &k) in keys.iter().enumerate() {
         let above = if i == 0 { floor } else { keys[i - 1] + 1 };
         let mut h = k;
-        let indent = indent_of(line(k));
+        let indent = indent_of(lines.line(k));
         while h > above
             && format != Format::Json
-            && is_comment(line(h - 1))
-            && indent_of(line(h - 1)) == indent
+            && is_comment(lines.line(h - 1))
+            && indent_of(lines.line(h - 1)) == indent
         {
             h -= 1;
         }
@@ -143,153 +255,333 @@ fn heads<'a>(keys: &[usize], format: Format, line: &dyn Fn(usize) -> &'a str) ->
     heads
 }
 
-fn offset(starts: &[usize], block: &str, line: usize) -> usize {
-    starts.get(line).copied().unwrap_or(block.len())
-}
-
-/// Whether the key at column `col` is the first thing on its line (after indentation, and
-/// after `[` for a TOML table header), so the line belongs to that key alone.
-fn key_starts_line(line: &str, col: u32, format: Format, key: &str) -> bool {
+/// Whether the key at column `col` starts its line, so the line belongs to that key alone:
+/// after indentation only, or in TOML after `[` of a header and after the dotted prefix of
+/// its table (`[params.sub]`, `params.author = …`).
+fn key_starts_line(line: &str, col: u32, format: Format) -> bool {
     let before: String = line.chars().take(col.saturating_sub(1) as usize).collect();
-    let lead = before.trim_start();
-    let ok_lead = lead.is_empty() || (format == Format::Toml && (lead == "[" || lead == "[["));
-    // A TOML dotted key (`a.b = 1`) spreads one table over lines that need not be together.
-    let dotted = format == Format::Toml && lead.is_empty() && !line.contains('[') && {
-        let rest: String = line.chars().skip(col.saturating_sub(1) as usize).collect();
-        rest.split('=')
-            .next()
-            .is_some_and(|k| k.trim() != key && k.contains('.'))
-    };
-    ok_lead && !dotted
+    let lead = before.trim();
+    if lead.is_empty() {
+        return true;
+    }
+    format == Format::Toml && {
+        let rest = lead.trim_start_matches('[');
+        (rest.is_empty() && lead.len() <= 2) || rest.trim_end().ends_with('.')
+    }
 }
 
+/// The text of a table (`new`) at `level`, from the original `old` cut as `cut`; `None`
+/// when an entry cannot be written afresh at that level.
 fn assemble(
-    cut: &Cut<'_>,
-    post: &Post,
-    intended: &Table,
-    renamed: &[(String, String)],
-) -> Result<Surgical, EmitError> {
-    let format = post.layout.format;
-    let mut pieces: Vec<(String, String, bool)> = Vec::new();
-    let mut reformatted = Vec::new();
-    for (key, entry) in intended.iter() {
-        let was = renamed
-            .iter()
-            .find(|(new, _)| new == key)
-            .map_or(key.as_str(), |(_, old)| old.as_str());
-        let (text, gap, whole) = piece(cut, post, key, was, entry)?;
-        // A `[table]` set off by a blank line (or a new one) keeps that blank line above it
-        // when the entry it followed is gone.
-        let set_off = match post.table.entries.get_index_of(was) {
-            Some(i) => blank_before(cut.block, cut.segments[i].text.start),
-            None => true,
-        };
-        if whole {
-            reformatted.push(key.clone());
+    ctx: &mut Ctx<'_>,
+    cut: &Cut,
+    old: &Table,
+    new: &Table,
+    level: &Level,
+) -> Result<Option<String>, EmitError> {
+    let mut pieces: Vec<Piece> = Vec::with_capacity(new.len());
+    for (key, entry) in new.iter() {
+        match piece(ctx, cut, old, level, key, entry)? {
+            Some(p) => pieces.push(p),
+            None => return Ok(None),
         }
-        pieces.push((text, gap, set_off));
     }
-    if format == Format::Toml {
+    if ctx.format == Format::Toml {
         // Plain keys first: after a `[table]` header a key would belong to that table.
-        pieces.sort_by_key(|(text, ..)| is_header(text));
+        pieces.sort_by_key(|p| is_header(&p.text));
     }
-    let mut block = cut.block[cut.prefix.clone()].to_string();
-    let count = pieces.len();
-    let eol = match post.layout.line_ending {
+    // A new entry goes above the blank lines that set off what follows it.
+    for i in 1..pieces.len() {
+        if pieces[i].new && pieces[i].gap.is_empty() && is_blank(&pieces[i - 1].gap) {
+            pieces[i].gap = std::mem::take(&mut pieces[i - 1].gap);
+        }
+    }
+    let mut block = ctx.lines.text(cut.prefix.clone()).to_string();
+    let eol = match ctx.eol {
         LineEnding::Lf => "\n",
         LineEnding::Crlf => "\r\n",
     };
-    for (i, (text, gap, set_off)) in pieces.into_iter().enumerate() {
+    let count = pieces.len();
+    for (i, p) in pieces.into_iter().enumerate() {
         let after_blank = block.is_empty() || block.ends_with("\n\n") || block.ends_with("\n\r\n");
-        if format == Format::Toml && set_off && is_header(&text) && !after_blank {
+        if ctx.format == Format::Toml && p.set_off && is_header(&p.text) && !after_blank {
             block.push_str(eol);
         }
-        if format == Format::Json {
-            block.push_str(&json_comma(&text, i + 1 < count));
+        if ctx.format == Format::Json {
+            block.push_str(&json_comma(&p.text, i + 1 < count));
         } else {
-            block.push_str(&text);
+            block.push_str(&p.text);
         }
-        block.push_str(&gap);
+        block.push_str(&p.gap);
     }
-    block.push_str(&cut.block[cut.suffix.clone()]);
-    Ok(Surgical {
-        block,
-        reformatted,
-        dropped: dropped_comments(cut, post, intended, renamed),
-    })
+    block.push_str(ctx.lines.text(cut.suffix.clone()));
+    dropped_comments(ctx, cut, old, new, level);
+    Ok(Some(block))
 }
 
-/// The text and gap of `key` (which the original calls `was`), and whether a table value
-/// that only partly changed was re-emitted whole.
+/// One entry's new text and the gap after it.
+struct Piece {
+    text: String,
+    gap: String,
+    /// A `[table]` set off by a blank line (or a new one) keeps that blank line above it
+    /// when the entry it followed is gone.
+    set_off: bool,
+    /// Not in the original table.
+    new: bool,
+}
+
 fn piece(
-    cut: &Cut<'_>,
-    post: &Post,
+    ctx: &mut Ctx<'_>,
+    cut: &Cut,
+    old: &Table,
+    level: &Level,
     key: &str,
-    was: &str,
     entry: &Entry,
-) -> Result<(String, String, bool), EmitError> {
-    let format = post.layout.format;
-    let old = post.table.entries.get_full(was);
-    let gap = |i: usize| cut.block[cut.segments[i].gap.clone()].to_string();
-    match old {
-        Some((i, _, o)) if o.node.same_value(&entry.node) && o.comments == entry.comments => {
-            let text = &cut.block[cut.segments[i].text.clone()];
-            let text = if was == key {
-                Some(text.to_string())
-            } else {
-                rekey(text, o, post, was, key)?
-            };
-            Ok(match text {
-                Some(t) => (t, gap(i), false),
-                None => (fresh(format, key, entry, post)?, gap(i), false),
-            })
-        }
-        Some((i, _, o)) => {
-            let whole = matches!(
+) -> Result<Option<Piece>, EmitError> {
+    let was = ctx.was(&level.path, key).unwrap_or(key).to_string();
+    let Some((i, _, o)) = old.entries.get_full(&was) else {
+        let text = match moved_here(ctx, level, key, entry) {
+            Some(text) => Some(text),
+            None => fresh::entry(ctx.format, level, key, entry, ctx.eol, ctx.json_unit)?,
+        };
+        return Ok(text.map(|text| Piece {
+            text,
+            gap: String::new(),
+            set_off: true,
+            new: true,
+        }));
+    };
+    let seg = cut.segments[i].clone();
+    let mut text = None;
+    if o.node.same_value(&entry.node) && o.comments == entry.comments {
+        let original = ctx.lines.text(seg.head..seg.end);
+        text = if was == key {
+            Some(original.to_string())
+        } else {
+            rekey(original, o, ctx.format, &was, key)?
+        };
+    } else if ctx.deep {
+        text = nested(ctx, &seg, o, entry, level, key, &was)?;
+    }
+    let text = match text {
+        Some(t) => t,
+        None => {
+            let both_tables = matches!(
                 (&o.node.value, &entry.node.value),
                 (Value::Table(_), Value::Table(_))
             );
-            Ok((fresh(format, key, entry, post)?, gap(i), whole))
+            if both_tables {
+                ctx.reformatted.push(level.shown(key));
+            }
+            match fresh::entry(ctx.format, level, key, entry, ctx.eol, ctx.json_unit)? {
+                Some(t) => t,
+                None => return Ok(None),
+            }
         }
-        None => Ok((fresh(format, key, entry, post)?, String::new(), false)),
+    };
+    let blank_above = seg.head > 0 && is_blank(ctx.lines.line(seg.head - 1));
+    // An inline table written afresh becomes a `[table]`: set off like the others.
+    let set_off = blank_above || !is_header(ctx.lines.text(seg.head..seg.end));
+    Ok(Some(Piece {
+        text,
+        gap: ctx.lines.text(seg.end..seg.next).to_string(),
+        set_off,
+        new: false,
+    }))
+}
+
+/// The original lines of a top-level entry moved, unchanged and under the same key, into
+/// the table at `level`, indented for it; `None` when they cannot be reused there.
+fn moved_here(ctx: &Ctx<'_>, level: &Level, key: &str, entry: &Entry) -> Option<String> {
+    if level.path.is_empty() || ctx.new_root.entries.contains_key(key) {
+        return None;
+    }
+    let (i, _, o) = ctx.old_root.entries.get_full(key)?;
+    if !o.node.same_value(&entry.node) || o.comments != entry.comments {
+        return None;
+    }
+    let seg = &ctx.root_segments[i];
+    let text = ctx.lines.text(seg.head..seg.end);
+    let deeper = |extra: usize| -> String {
+        let pad = " ".repeat(extra);
+        text.split_inclusive('\n')
+            .map(|l| match l.trim_end_matches(['\r', '\n']).is_empty() {
+                true => l.to_string(),
+                false => format!("{pad}{l}"),
+            })
+            .collect()
+    };
+    match (ctx.format, &level.toml) {
+        // Block collections and scalars stay valid when every line moves right alike.
+        (Format::Yaml | Format::Json, _) => {
+            let extra = level.indent.len().checked_sub(ctx.root_indent)?;
+            (level.indent.trim().is_empty()).then(|| deeper(extra))
+        }
+        (Format::Toml, _) if is_header(text) => None,
+        (Format::Toml, TomlPlace::Header { explicit: true }) => {
+            Some(fresh::prefixed(text, &level.indent))
+        }
+        (Format::Toml, TomlPlace::Dotted(lead)) => Some(fresh::prefixed(text, lead)),
+        (Format::Toml, _) => None,
     }
 }
 
+impl Ctx<'_> {
+    /// The original key of the entry `key` of the table at `path`, when renamed in place.
+    fn was<'r>(&'r self, path: &[String], key: &str) -> Option<&'r str> {
+        self.renamed.iter().find_map(|(new, old)| {
+            let (last, parent) = new.split_last()?;
+            (parent == path && last == key)
+                .then(|| old.last().map(String::as_str))
+                .flatten()
+        })
+    }
+}
+
+/// A changed table laid out one key a line, edited inside: its own lines kept, its entries
+/// reused or written afresh. `None` when it is not laid out so (the caller writes it whole).
+fn nested(
+    ctx: &mut Ctx<'_>,
+    seg: &Segment,
+    old: &Entry,
+    new: &Entry,
+    level: &Level,
+    key: &str,
+    was: &str,
+) -> Result<Option<String>, EmitError> {
+    let (Value::Table(old_table), Value::Table(new_table)) = (&old.node.value, &new.node.value)
+    else {
+        return Ok(None);
+    };
+    if old.comments != new.comments || new_table.is_empty() {
+        return Ok(None);
+    }
+    let Some((cut, inner)) = cut_nested(ctx, seg, old, level, key) else {
+        return Ok(None);
+    };
+    // The entries written so far at this depth stay if the table is written whole after all.
+    let (reformatted, dropped) = (ctx.reformatted.len(), ctx.dropped.len());
+    let Some(text) = assemble(ctx, &cut, old_table, new_table, &inner)? else {
+        ctx.reformatted.truncate(reformatted);
+        ctx.dropped.truncate(dropped);
+        return Ok(None);
+    };
+    if was == key {
+        return Ok(Some(text));
+    }
+    rekey(&text, old, ctx.format, was, key)
+}
+
+/// The cut of a table entry's own lines, and the level its entries are written at.
+fn cut_nested(
+    ctx: &Ctx<'_>,
+    seg: &Segment,
+    old: &Entry,
+    level: &Level,
+    key: &str,
+) -> Option<(Cut, Level)> {
+    let Value::Table(table) = &old.node.value else {
+        return None;
+    };
+    let lines = &ctx.lines;
+    if old.node.style == Style::Flow && ctx.format != Format::Json {
+        return None;
+    }
+    let key_line = lines.index(old.key_pos.line)?;
+    let first = table.iter().next();
+    let first_line = first.and_then(|(_, e)| lines.index(e.key_pos.line));
+    // TOML: `params.author = …` and `[params.sub]` name the table on its first entry's line.
+    let same_line = ctx.format == Format::Toml && first_line == Some(key_line);
+    // The TOML reader gives the comments above such a line to its last key: the first entry.
+    let floor = if same_line { seg.head } else { key_line + 1 };
+    let (region_end, end) = if ctx.format == Format::Json {
+        let closing = seg.end.checked_sub(1)?;
+        let opens = lines.line(key_line).trim_end().ends_with('{');
+        let closes = lines.line(closing).trim_start().starts_with('}');
+        if !opens || !closes || closing <= key_line {
+            return None;
+        }
+        (closing, seg.end)
+    } else {
+        (seg.end, seg.end)
+    };
+    let cut = cut_keys(lines, ctx.format, table, seg.head..region_end, floor, end)?;
+    for (s, (_, e)) in cut.segments.iter().zip(table.iter()) {
+        let lo = ctx.lines.first + s.head as u32;
+        let hi = ctx.lines.first + s.end as u32;
+        if !within(&e.node, lo..hi) {
+            return None;
+        }
+    }
+    let mut path = level.path.clone();
+    path.push(key.to_string());
+    let indent = child_indent(ctx, old, &cut, key_line, level);
+    let key_text = lines.line(key_line).trim_start();
+    let toml = if !key_text.starts_with('[') && same_line {
+        let (_, e) = first?;
+        let prefix: String = lines
+            .line(key_line)
+            .chars()
+            .take(e.key_pos.col.saturating_sub(1) as usize)
+            .collect();
+        TomlPlace::Dotted(prefix)
+    } else {
+        TomlPlace::Header {
+            explicit: !same_line,
+        }
+    };
+    Some((cut, Level { path, indent, toml }))
+}
+
+/// The indentation of a table's entries: its first plain entry's, else one step in.
+fn child_indent(ctx: &Ctx<'_>, old: &Entry, cut: &Cut, key_line: usize, level: &Level) -> String {
+    let Value::Table(table) = &old.node.value else {
+        return String::new();
+    };
+    let plain = table.iter().zip(&cut.segments).find_map(|((_, e), _)| {
+        let line = ctx.lines.line(ctx.lines.index(e.key_pos.line)?);
+        (!line.trim_start().starts_with('[')).then(|| indent_of(line).to_string())
+    });
+    plain.unwrap_or_else(|| match ctx.format {
+        Format::Toml => String::new(),
+        Format::Yaml => format!("{}  ", indent_of(ctx.lines.line(key_line))),
+        Format::Json => format!("{}{}", level.indent, " ".repeat(ctx.json_unit)),
+    })
+}
+
+/// Whether every key and value below `node` stands on the file lines `lines`.
+fn within(node: &Node, lines: Range<u32>) -> bool {
+    let inside = |line: u32| line == 0 || lines.contains(&line);
+    inside(node.pos.line)
+        && match &node.value {
+            Value::Table(t) => t
+                .iter()
+                .all(|(_, e)| inside(e.key_pos.line) && within(&e.node, lines.clone())),
+            Value::Array(items) => items.iter().all(|n| within(n, lines.clone())),
+            _ => true,
+        }
+}
+
 /// The comment lines in the gaps of the original keys that are gone.
-fn dropped_comments(
-    cut: &Cut<'_>,
-    post: &Post,
-    intended: &Table,
-    renamed: &[(String, String)],
-) -> Vec<(String, String)> {
-    let mut dropped = Vec::new();
-    for (i, key) in post.table.entries.keys().enumerate() {
-        let renamed_away = renamed.iter().any(|(_, old)| old == key);
-        if renamed_away || intended.entries.contains_key(key) {
+fn dropped_comments(ctx: &mut Ctx<'_>, cut: &Cut, old: &Table, new: &Table, level: &Level) {
+    for (i, key) in old.entries.keys().enumerate() {
+        let renamed_away = ctx.renamed.iter().any(|(_, was)| {
+            was.split_last()
+                .is_some_and(|(k, parent)| k == key && parent == level.path.as_slice())
+        });
+        if renamed_away || new.entries.contains_key(key) {
             continue;
         }
-        let gap = &cut.block[cut.segments[i].gap.clone()];
+        let seg = &cut.segments[i];
+        let gap = ctx.lines.text(seg.end..seg.next);
         for line in gap.lines().filter(|l| is_comment(l)) {
             let text = line
                 .trim_start()
                 .trim_start_matches('#')
                 .trim_end_matches('\r');
-            dropped.push((key.clone(), text.to_string()));
+            ctx.dropped.push((level.shown(key), text.to_string()));
         }
     }
-    dropped
-}
-
-fn blank_before(block: &str, at: usize) -> bool {
-    let before = &block[..at];
-    before.ends_with("\n\n") || before.ends_with("\n\r\n")
-}
-
-fn is_header(text: &str) -> bool {
-    text.lines()
-        .map(str::trim_start)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .is_some_and(|l| l.starts_with('['))
 }
 
 /// The JSON member with exactly one comma after it when another follows.
@@ -307,28 +599,18 @@ fn json_comma(text: &str, more: bool) -> String {
 fn rekey(
     text: &str,
     entry: &Entry,
-    post: &Post,
+    format: Format,
     old: &str,
     new: &str,
 ) -> Result<Option<String>, EmitError> {
-    let format = post.layout.format;
     // The segment's first line is the first comment above the key.
-    let comments_above = text
-        .lines()
-        .take_while(|l| is_comment(l) && format != Format::Json)
-        .count();
     let skip = text
         .split_inclusive('\n')
-        .take(comments_above)
+        .take_while(|l| is_comment(l) && format != Format::Json)
         .map(str::len)
         .sum::<usize>();
-    let key_line_start = skip;
     let col = entry.key_pos.col.saturating_sub(1) as usize;
-    let at = key_line_start
-        + text[key_line_start..]
-            .char_indices()
-            .nth(col)
-            .map_or(0, |(i, _)| i);
+    let at = skip + text[skip..].char_indices().nth(col).map_or(0, |(i, _)| i);
     let rest = &text[at..];
     let token = [format!("\"{old}\""), format!("'{old}'"), old.to_string()]
         .into_iter()
@@ -344,7 +626,7 @@ fn rekey(
     let Some(token) = token else {
         return Ok(None);
     };
-    let written = key_text(format, new)?;
+    let written = fresh::key_text(format, new)?;
     Ok(Some(format!(
         "{}{written}{}",
         &text[..at],
@@ -352,84 +634,7 @@ fn rekey(
     )))
 }
 
-/// A key as the format's emitter writes it (`title`, `"a b"`, `'x'`).
-fn key_text(format: Format, key: &str) -> Result<String, EmitError> {
-    let mut one = Table::default();
-    let zero = Node::new(Value::Int(Int { value: 0 }), Pos::default());
-    one.entries
-        .insert(key.to_string(), Entry::new(Pos::default(), zero));
-    let text = formats::emit(format, &one)?.text;
-    let line = text.lines().find(|l| l.contains('0')).unwrap_or_default();
-    let line = line.trim();
-    let key = match format {
-        Format::Yaml | Format::Json => line.strip_suffix(": 0").or(line.strip_suffix(":0")),
-        Format::Toml => line.strip_suffix(" = 0"),
-    };
-    Ok(key.unwrap_or(line).to_string())
-}
-
-/// `key` and its entry written afresh, comments included, in the file's line endings.
-fn fresh(format: Format, key: &str, entry: &Entry, post: &Post) -> Result<String, EmitError> {
-    let mut one = Table::default();
-    one.entries.insert(key.to_string(), entry.clone());
-    let text = emit(format, &one, post.layout.line_ending)?;
-    let text = match format {
-        Format::Json => json_member(&text, post),
-        // A YAML root mapping may be indented (`  slug: x`): new entries line up with it.
-        Format::Yaml => match first_indent(post) {
-            0 => text,
-            n => text
-                .split_inclusive('\n')
-                .map(|l| format!("{}{l}", " ".repeat(n)))
-                .collect(),
-        },
-        Format::Toml => text,
-    };
-    Ok(match post.layout.line_ending {
-        LineEnding::Lf => text,
-        LineEnding::Crlf => text.replace('\n', "\r\n"),
-    })
-}
-
-/// In a CRLF file a TOML multi-line string's raw line breaks would become part of its value
-/// (readers differ on folding them), so such strings are written on one line there.
+/// The whole table written afresh (see [`fresh::emit`]).
 pub fn emit(format: Format, table: &Table, eol: LineEnding) -> Result<String, EmitError> {
-    let emitted = match (format, eol) {
-        (Format::Toml, LineEnding::Crlf) => formats::toml::write::emit_with(
-            table,
-            formats::toml::write::Options {
-                multiline_strings: false,
-            },
-        )?,
-        _ => formats::emit(format, table)?,
-    };
-    Ok(emitted.text)
-}
-
-/// The column (0-based) of the first top-level key.
-fn first_indent(post: &Post) -> usize {
-    post.table
-        .iter()
-        .next()
-        .map_or(0, |(_, e)| e.key_pos.col.saturating_sub(1) as usize)
-}
-
-/// The member lines of a one-member JSON object, indented as the file's first member is.
-fn json_member(object: &str, post: &Post) -> String {
-    let indent = match first_indent(post) {
-        0 => 2,
-        n => n,
-    };
-    let lines: Vec<&str> = object.lines().collect();
-    let inner = &lines[1..lines.len().saturating_sub(1)];
-    let mut out = String::new();
-    for line in inner {
-        let spaces = line.len() - line.trim_start_matches(' ').len();
-        // The emitter indents two spaces a level; the file's first level sets the unit.
-        let level = spaces / 2;
-        out.push_str(&" ".repeat(level * indent.max(1)));
-        out.push_str(line.trim_start_matches(' '));
-        out.push('\n');
-    }
-    out
+    fresh::emit(format, table, eol)
 }

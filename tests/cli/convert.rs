@@ -397,3 +397,76 @@ fn reports_say_what_was_written_and_where_a_refusal_stands() {
         check.stdout
     );
 }
+
+#[test]
+fn tz_names_the_zone_of_local_dates_so_dates_can_convert_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let zola = "+++\ntitle = \"x\"\ndate = 2018-03-15\n+++\nbody \n";
+    std::fs::write(dir.path().join("a.md"), zola).unwrap();
+    std::fs::write(
+        dir.path().join("b.md"),
+        "---\nupdated: x\ndate: 2018-07-01 10:00:00\n---\n",
+    )
+    .unwrap();
+    let out = convert_in(
+        dir.path(),
+        &["--to", "yaml", "--dates", "epoch", "--write", "a.md"],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "a.md: refused: 3:8: `date`: local date 2018-03-15 has no UTC offset, so it names no single instant (`--tz ZONE` names the zone it was written in)"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.md")).unwrap(),
+        zola
+    );
+    let out = convert_in(
+        dir.path(),
+        &[
+            "--to",
+            "yaml",
+            "--dates",
+            "epoch",
+            "--tz",
+            "Europe/Berlin",
+            "--write",
+            "a.md",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // Midnight in Berlin (UTC+1 in March) is 23:00 UTC the day before.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.md")).unwrap(),
+        "---\ntitle: x\ndate: 1521068400\n---\nbody \n"
+    );
+    // A local date-time in summer time keeps its wall-clock time, now with +02:00.
+    let out = convert_in(
+        dir.path(),
+        &[
+            "--to",
+            "toml",
+            "--dates",
+            "rfc3339",
+            "--tz",
+            "Europe/Berlin",
+            "--write",
+            "b.md",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b.md")).unwrap(),
+        "+++\nupdated = \"x\"\ndate = 2018-07-01T10:00:00+02:00\n+++\n"
+    );
+    let out = convert_in(dir.path(), &["--to", "toml", "--tz", "Mars/Base", "b.md"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("unknown time zone `Mars/Base`"),
+        "{}",
+        out.stderr
+    );
+}

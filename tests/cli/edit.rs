@@ -405,7 +405,7 @@ fn an_indented_yaml_root_gets_its_new_keys_at_its_indentation() {
 }
 
 #[test]
-fn a_key_set_in_a_toml_table_with_subtables_goes_before_them_and_is_listed() {
+fn a_key_set_in_a_toml_table_with_subtables_goes_before_them_and_is_listed_alone() {
     let dir = tempfile::tempdir().unwrap();
     let before = "+++\ntitle = \"x\"\n\n[extra]\nlicense = \"MIT\"\n\n[extra.author]\nname = \"cx48\"\n+++\n";
     write(&dir.path().join("t.md"), before);
@@ -420,11 +420,8 @@ fn a_key_set_in_a_toml_table_with_subtables_goes_before_them_and_is_listed() {
         "{}",
         out.stdout
     );
-    assert!(
-        out.stdout.contains("t.md: note: `extra` reformatted"),
-        "{}",
-        out.stdout
-    );
+    // Only the new line: `[extra]` is edited line by line, not re-emitted.
+    assert!(!out.stdout.contains("reformatted"), "{}", out.stdout);
 }
 
 #[test]
@@ -468,4 +465,152 @@ fn a_comment_below_a_removed_key_goes_with_it_and_is_listed() {
         "{}",
         out.stdout
     );
+}
+
+/// Every operation inside nested tables at once: the lines each touches, nothing else (a key
+/// moved into a table keeps its line, comment and all).
+const NESTED_OPS: &[&str] = &[
+    "--write",
+    "--set",
+    "params.author=\"Bob\"",
+    "--unset",
+    "params.x",
+    "--rename",
+    "params.a=params.b",
+    "--replace",
+    "params.tags",
+    "Docker",
+    "docker",
+    "--rename",
+    "tags=taxonomies.tags",
+];
+
+#[test]
+fn nested_yaml_edits_keep_every_untouched_line_of_the_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = "---\ntitle: Nested\nparams:\n  # who wrote it\n  author: 'Ann'   # quoted  \n  summary: >\n    folded text  \n    more  \n  x: 1\n  a: \"kept\"\n  tags:\n    - Docker\n    - rust\n\ntags: [go, rust]\ntaxonomies:\n  categories:   [news]   # cats\n---\nbody  \n";
+    write(&dir.path().join("y.md"), before);
+    let out = edit_in(dir.path(), &[NESTED_OPS, &["y.md"]].concat());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        read(dir.path(), "y.md"),
+        "---\ntitle: Nested\nparams:\n  # who wrote it\n  author: Bob # quoted  \n  summary: >\n    folded text  \n    more  \n  b: \"kept\"\n  tags:\n    - docker\n    - rust\n\ntaxonomies:\n  categories:   [news]   # cats\n  tags: [go, rust]\n---\nbody  \n"
+    );
+    assert!(!out.stdout.contains("reformatted"), "{}", out.stdout);
+}
+
+#[test]
+fn nested_toml_edits_keep_every_untouched_line_of_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = "+++\ntitle = \"Nested\"\ntags = [ \"go\", \"rust\" ]   # two\nsocial.twitter = 'ann'  \nsocial.mastodon = \"@ann\"\n\n[params]\n# who wrote it\nauthor = 'Ann'   # quoted  \nsummary = \"\"\"\ntwo  \nlines\"\"\"\nx = 1\na = \"kept\"\ntags = [ \"Docker\", \"rust\" ]\n\n[params.extra]\nk = 'v'  \n\n[taxonomies]\ncategories = [ \"news\" ]   # cats\n\n[a.b]\nk = 'v'  # deep\n+++\nbody  \n";
+    write(&dir.path().join("t.md"), before);
+    let more = [
+        "--set",
+        "social.twitter=\"bob\"",
+        "--set",
+        "a.b.n=1",
+        "--set",
+        "params.extra.m=2",
+        "t.md",
+    ];
+    let out = edit_in(dir.path(), &[NESTED_OPS, &more].concat());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        read(dir.path(), "t.md"),
+        "+++\ntitle = \"Nested\"\nsocial.twitter = \"bob\"\nsocial.mastodon = \"@ann\"\n\n[params]\n# who wrote it\nauthor = \"Bob\" # quoted  \nsummary = \"\"\"\ntwo  \nlines\"\"\"\nb = \"kept\"\ntags = [\"docker\", \"rust\"]\n\n[params.extra]\nk = 'v'  \nm = 2\n\n[taxonomies]\ncategories = [ \"news\" ]   # cats\ntags = [ \"go\", \"rust\" ]   # two\n\n[a.b]\nk = 'v'  # deep\nn = 1\n+++\nbody  \n"
+    );
+    assert!(!out.stdout.contains("reformatted"), "{}", out.stdout);
+}
+
+#[test]
+fn nested_pretty_json_edits_keep_every_untouched_line_of_the_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = "{\n    \"title\":  \"Nested\",\n    \"tags\": [ \"go\", \"rust\" ],\n    \"params\": {\n        \"author\":   \"Ann\",\n        \"x\": 1,\n        \"a\" : \"kept\",\n        \"tags\": [ \"Docker\", \"rust\" ],\n        \"inner\": {\"p\": 1, \"q\": 2}\n    },\n    \"taxonomies\": {\n        \"categories\":   [ \"news\" ]\n    }\n}\nbody  \n";
+    write(&dir.path().join("j.md"), before);
+    let out = edit_in(dir.path(), &[NESTED_OPS, &["j.md"]].concat());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // A member added after `categories` needs its comma: that line changes, no other.
+    assert_eq!(
+        read(dir.path(), "j.md"),
+        "{\n    \"title\":  \"Nested\",\n    \"params\": {\n        \"author\": \"Bob\",\n        \"b\" : \"kept\",\n        \"tags\": [\"docker\", \"rust\"],\n        \"inner\": {\"p\": 1, \"q\": 2}\n    },\n    \"taxonomies\": {\n        \"categories\":   [ \"news\" ],\n        \"tags\": [ \"go\", \"rust\" ]\n    }\n}\nbody  \n"
+    );
+    assert!(!out.stdout.contains("reformatted"), "{}", out.stdout);
+}
+
+#[test]
+fn only_the_smallest_flow_entry_is_re_emitted_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("y.md"),
+        "---\nparams:\n  name:   'Ann'\n  social: {twitter: ann, gh: ann}\n  x: 1   # one\n---\n",
+    );
+    write(
+        &dir.path().join("t.md"),
+        "+++\n[params]\nname =   'Ann'\nsocial = { twitter = \"ann\", gh = \"ann\" }\nx = 1   # one\n+++\n",
+    );
+    write(
+        &dir.path().join("j.md"),
+        "{\n  \"params\": {\n    \"name\":   \"Ann\",\n    \"social\": {\"twitter\": \"ann\", \"gh\": \"ann\"},\n    \"x\": 1\n  }\n}\n",
+    );
+    let out = edit_in(
+        dir.path(),
+        &["--write", "--set", "params.social.gh=\"bob\"", "."],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        read(dir.path(), "y.md"),
+        "---\nparams:\n  name:   'Ann'\n  social:\n    twitter: ann\n    gh: bob\n  x: 1   # one\n---\n"
+    );
+    assert_eq!(
+        read(dir.path(), "t.md"),
+        // fmx writes TOML tables as `[headers]`, never inline.
+        "+++\n[params]\nname =   'Ann'\nx = 1   # one\n\n[params.social]\ntwitter = \"ann\"\ngh = \"bob\"\n+++\n"
+    );
+    assert_eq!(
+        read(dir.path(), "j.md"),
+        "{\n  \"params\": {\n    \"name\":   \"Ann\",\n    \"social\": {\n      \"twitter\": \"ann\",\n      \"gh\": \"bob\"\n    },\n    \"x\": 1\n  }\n}\n"
+    );
+    for name in ["y.md", "t.md", "j.md"] {
+        let line = format!("{name}: note: `params.social` reformatted");
+        assert!(out.stdout.contains(&line), "{line} in {}", out.stdout);
+    }
+    assert!(
+        !out.stdout.contains("`params` reformatted"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn edit_and_convert_list_the_flags_they_share_with_one_text() {
+    let help = |command: &str| {
+        let out = run(fmx().args([command, "--help"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let (edit, convert) = (help("edit"), help("convert"));
+    let shared = [
+        "--write ",
+        "--check ",
+        "--no-fsync ",
+        "--dates <DATES>",
+        "--yaml <VERSION>",
+        "--config <FILE>",
+        "--no-config ",
+        "--output-format <OUTPUT_FORMAT>",
+        "--quiet ",
+        "--jobs <N>",
+        "--exclude <GLOB>",
+        "--color <COLOR>",
+        "--no-progress ",
+    ];
+    for flag in shared {
+        let line = |help: &str| {
+            let at = help
+                .find(flag)
+                .unwrap_or_else(|| panic!("{flag} in\n{help}"));
+            help[at..].lines().next().unwrap().to_string()
+        };
+        assert_eq!(line(&edit), line(&convert), "{flag}");
+    }
 }
