@@ -398,24 +398,7 @@ impl Config {
             PathMatcher::new(&root, patterns).map_err(|(i, e)| at(patterns[i].span(), e))?;
             exclude.extend(patterns.iter().map(|p| p.get_ref().clone()));
         }
-        let defaults = Limits::default();
-        if let Some(depth) = raw.limits.as_ref().and_then(|l| l.max_depth.as_ref())
-            && *depth.get_ref() > Limits::MAX_DEPTH
-        {
-            return Err(at(
-                depth.span(),
-                format!(
-                    "`max-depth` = {} is above {}, the deepest nesting fmx converts and compares safely",
-                    depth.get_ref(),
-                    Limits::MAX_DEPTH
-                ),
-            ));
-        }
-        let limits = raw.limits.map_or(defaults, |l| Limits {
-            max_depth: l.max_depth.map_or(defaults.max_depth, |d| d.into_inner()),
-            max_alias_nodes: l.max_alias_nodes.unwrap_or(defaults.max_alias_nodes),
-            max_block_bytes: l.max_front_matter_bytes.unwrap_or(defaults.max_block_bytes),
-        });
+        let limits = resolve_limits(raw.limits, &at)?;
         Ok(Config {
             path: Some(path.to_path_buf()),
             root,
@@ -640,6 +623,33 @@ pub fn field_name(path: &KeyPath) -> String {
         [Segment::Key(key)] => key.clone(),
         _ => path.to_string(),
     }
+}
+
+/// `[limits]`, each unset one at its default; a depth beyond what fmx compares safely refused.
+fn resolve_limits(raw: Option<RawLimits>, at: &At<'_>) -> Result<Limits, ConfigError> {
+    let defaults = Limits::default();
+    let Some(raw) = raw else {
+        return Ok(defaults);
+    };
+    if let Some(depth) = &raw.max_depth
+        && *depth.get_ref() > Limits::MAX_DEPTH
+    {
+        return Err(at(
+            depth.span(),
+            format!(
+                "`max-depth` = {} is above {}, the deepest nesting fmx converts and compares safely",
+                depth.get_ref(),
+                Limits::MAX_DEPTH
+            ),
+        ));
+    }
+    Ok(Limits {
+        max_depth: raw.max_depth.map_or(defaults.max_depth, |d| d.into_inner()),
+        max_alias_nodes: raw.max_alias_nodes.unwrap_or(defaults.max_alias_nodes),
+        max_block_bytes: raw
+            .max_front_matter_bytes
+            .unwrap_or(defaults.max_block_bytes),
+    })
 }
 
 fn resolve_required(

@@ -128,21 +128,9 @@ pub fn split(bytes: &[u8], at_eof: bool, limit: usize) -> Split {
         number: 0,
     };
 
-    // Skip blank lines before the opening delimiter.
-    let (open_line, first) = loop {
-        let Some(line) = lines.next() else {
-            return if at_eof {
-                Split::NoFrontMatter
-            } else {
-                Split::NeedMore
-            };
-        };
-        if !line.complete && !at_eof {
-            return Split::NeedMore;
-        }
-        if !is_blank(&bytes[line.text.clone()]) {
-            break (lines.number, line);
-        }
+    let (open_line, first) = match first_text_line(&mut lines, at_eof) {
+        Ok(found) => found,
+        Err(split) => return split,
     };
     let prefix = start..first.text.start;
     let line_ending = if first.crlf {
@@ -169,7 +157,58 @@ pub fn split(bytes: &[u8], at_eof: bool, limit: usize) -> Split {
             Split::NeedMore
         };
     }
+    let opening = Opening {
+        format,
+        bom,
+        line_ending,
+        prefix,
+        first,
+        open_line,
+    };
+    closing(lines, opening, at_eof, limit)
+}
 
+/// The first line that is not blank, and its number; what to answer when there is none yet.
+fn first_text_line(lines: &mut Lines<'_>, at_eof: bool) -> Result<(u32, Line), Split> {
+    loop {
+        let Some(line) = lines.next() else {
+            return Err(if at_eof {
+                Split::NoFrontMatter
+            } else {
+                Split::NeedMore
+            });
+        };
+        if !line.complete && !at_eof {
+            return Err(Split::NeedMore);
+        }
+        if !is_blank(&lines.bytes[line.text.clone()]) {
+            return Ok((lines.number, line));
+        }
+    }
+}
+
+/// A YAML or TOML block's opening line, as [`split`] found it.
+struct Opening {
+    format: Format,
+    bom: bool,
+    line_ending: LineEnding,
+    prefix: Range<usize>,
+    first: Line,
+    open_line: u32,
+}
+
+/// The rest of a YAML or TOML split after its opening line: the closing line, or why there is
+/// none (yet).
+fn closing(mut lines: Lines<'_>, opening: Opening, at_eof: bool, limit: usize) -> Split {
+    let Opening {
+        format,
+        bom,
+        line_ending,
+        prefix,
+        first,
+        open_line,
+    } = opening;
+    let bytes = lines.bytes;
     let content_start = first.end;
     while let Some(line) = lines.next() {
         if line.text.start - content_start > limit {

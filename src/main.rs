@@ -31,38 +31,31 @@ fn main() -> ExitCode {
 
 // Stderr is never held locked for a whole command: the progress bar's tick thread draws on
 // it, and a lock held here made the main thread wait for that thread forever on a terminal.
+/// A reporting command on stdout (coloured, buffered when piped) and stderr, stdout flushed
+/// before its status is known to be final.
+fn streamed(
+    color: anstream::ColorChoice,
+    command: impl FnOnce(&mut dyn Write, &mut dyn Write) -> Result<ExitStatus, CommandError>,
+) -> Result<ExitStatus, CommandError> {
+    let mut out = fmx::report::stream::stdout(color);
+    let mut err = AutoStream::new(std::io::stderr(), color);
+    let status = command(&mut out, &mut err)?;
+    out.flush()?;
+    Ok(status)
+}
+
 fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<ExitStatus, CommandError> {
     match cli.command {
-        Command::Check(args) => {
-            let color = args.common.color.choice();
-            let mut out = fmx::report::stream::stdout(color);
-            let mut err = AutoStream::new(std::io::stderr(), color);
-            let status = commands::check::run(
-                &args.settings(),
-                &mut std::io::stdin().lock(),
-                &mut out,
-                &mut err,
-            )?;
-            out.flush()?;
-            Ok(status)
-        }
-        Command::Convert(args) => {
-            let color = args.common.color.choice();
-            let mut out = fmx::report::stream::stdout(color);
-            let mut err = AutoStream::new(std::io::stderr(), color);
-            let status = commands::convert::run(&args.settings(), &mut out, &mut err)?;
-            out.flush()?;
-            Ok(status)
-        }
-        Command::Edit(args) => {
-            let color = args.common.color.choice();
-            let mut out = fmx::report::stream::stdout(color);
-            let mut err = AutoStream::new(std::io::stderr(), color);
+        Command::Check(args) => streamed(args.common.color.choice(), |out, err| {
+            commands::check::run(&args.settings(), &mut std::io::stdin().lock(), out, err)
+        }),
+        Command::Convert(args) => streamed(args.common.color.choice(), |out, err| {
+            commands::convert::run(&args.settings(), out, err)
+        }),
+        Command::Edit(args) => streamed(args.common.color.choice(), |out, err| {
             let edit = matches.subcommand_matches("edit").unwrap_or(matches);
-            let status = commands::edit::run(&args.settings(edit), &mut out, &mut err)?;
-            out.flush()?;
-            Ok(status)
-        }
+            commands::edit::run(&args.settings(edit), out, err)
+        }),
         Command::Init {
             infer,
             stdout,

@@ -64,14 +64,7 @@ pub fn run(
 ) -> Result<ExitStatus, CommandError> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
-    let mut config = load_config(&settings.config, &cwd)?;
-    config.require(&settings.require)?;
-    config.set_yaml(settings.yaml);
-    if let Some(path) = &settings.schema {
-        config
-            .use_json_schema(path)
-            .map_err(crate::config::ConfigError::from)?;
-    }
+    let config = check_config(settings, &cwd)?;
     let walker = super::walker(&config, &cwd, &settings.exclude)?;
     // `unique = true` is judged over every post the config covers, not only those named:
     // the check keeps the values of the posts it loads, the rest are read after it.
@@ -104,18 +97,7 @@ pub fn run(
     });
     bar.finish_and_clear();
     visited?;
-    // Stdin is read on this thread, once.
-    if settings.paths.iter().any(|p| p.as_os_str() == "-") {
-        let mut bytes = Vec::new();
-        // `check -` reads the front matter only, as for a file: no further than this.
-        let cap = config.limits.max_block_bytes as u64 + 64 * 1024;
-        stdin.take(cap).read_to_end(&mut bytes)?;
-        let input = Input::Stdin {
-            display: settings
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| "-".into()),
-        };
+    if let Some((input, bytes)) = read_stdin(settings, &config, stdin)? {
         files.fetch_add(1, Ordering::Relaxed);
         keep(check_input(
             &input,
@@ -129,15 +111,46 @@ pub fn run(
     }
     let mut results = kept.into_inner().unwrap_or_else(|p| p.into_inner());
     if let Some(gatherer) = gatherer {
-        let findings = gatherer.finish(
-            &config,
-            &cwd,
-            (&walker, &settings.paths, settings.jobs.unwrap_or(0)),
-        )?;
+        let walk = (&walker, &settings.paths[..], settings.jobs.unwrap_or(0));
+        let findings = gatherer.finish(&config, &cwd, walk)?;
         add_not_unique(findings, &config, &cwd, &mut results);
     }
     results.sort_by(|a, b| a.path.cmp(&b.path));
     summarise(settings, results, files.into_inner(), started, out, err)
+}
+
+/// The config the check runs under: found or named, with the command line's `--require`,
+/// `--yaml` and `--schema` applied.
+fn check_config(settings: &CheckSettings, cwd: &Path) -> Result<Config, CommandError> {
+    let mut config = load_config(&settings.config, cwd)?;
+    config.require(&settings.require)?;
+    config.set_yaml(settings.yaml);
+    if let Some(path) = &settings.schema {
+        config
+            .use_json_schema(path)
+            .map_err(crate::config::ConfigError::from)?;
+    }
+    Ok(config)
+}
+
+/// The piped post when `-` is among the paths, read on this thread, once, and only as far as
+/// a file's front matter would be.
+fn read_stdin(
+    settings: &CheckSettings,
+    config: &Config,
+    stdin: &mut dyn Read,
+) -> Result<Option<(Input, Vec<u8>)>, CommandError> {
+    if !settings.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    let cap = config.limits.max_block_bytes as u64 + 64 * 1024;
+    stdin.take(cap).read_to_end(&mut bytes)?;
+    let display = settings
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "-".into());
+    Ok(Some((Input::Stdin { display }, bytes)))
 }
 
 /// Prints the diffs, the report and the summary line; the exit status.
@@ -150,13 +163,10 @@ fn summarise(
     err: &mut dyn Write,
 ) -> Result<ExitStatus, CommandError> {
     let fixed: usize = results.iter().map(|c| c.fixed).sum();
-    for c in &results {
-        if !c.diff.is_empty() {
-            match crate::report::diff::write(out, &c.diff) {
-                Err(e) if is_broken_pipe(&e) => return Ok(ExitStatus::Failure),
-                other => other?,
-            }
-        }
+    let mut diffs = results.iter().filter(|c| !c.diff.is_empty());
+    match diffs.try_for_each(|c| crate::report::diff::write(out, &c.diff)) {
+        Err(e) if is_broken_pipe(&e) => return Ok(ExitStatus::Failure),
+        other => other?,
     }
     let reports: Vec<FileReport> = results.into_iter().filter_map(|c| c.report).collect();
 
@@ -178,16 +188,8 @@ fn summarise(
     } else {
         ExitStatus::Success
     };
-    let shown: Vec<FileReport> = if settings.quiet && settings.output_format == OutputFormat::Human
-    {
-        // `--quiet`: errors only, no summary.
-        reports
-            .into_iter()
-            .filter_map(|mut r| {
-                r.diagnostics.retain(|d| d.severity == Severity::Error);
-                (!r.diagnostics.is_empty()).then_some(r)
-            })
-            .collect()
+    let shown = if settings.quiet && settings.output_format == OutputFormat::Human {
+        errors_only(reports)
     } else {
         reports
     };
@@ -215,6 +217,38 @@ fn summarise(
     Ok(status)
 }
 
+/// The bytes to check and their split: the front matter only, or the whole file when it may
+/// be fixed. `None` for stdin that was not read.
+fn read_input(
+    input: &Input,
+    stdin: Option<Vec<u8>>,
+    fix: FixMode,
+    config: &Config,
+) -> Option<std::io::Result<(Vec<u8>, crate::document::Split)>> {
+    Some(match (input, stdin) {
+        (Input::Stdin { .. }, Some(bytes)) => read_front_from(&bytes[..], &config.limits),
+        (Input::File { path, .. }, _) if fix != FixMode::Off => read_whole(path, &config.limits)
+            .map(|bytes| {
+                let split = crate::document::split(&bytes, true, config.limits.max_block_bytes);
+                (bytes, split)
+            }),
+        (Input::File { path, .. }, _) => read_front(path, &config.limits),
+        (Input::Unreadable { message, .. }, _) => Err(std::io::Error::other(message.clone())),
+        (Input::Stdin { .. }, None) => return None,
+    })
+}
+
+/// What `--quiet` shows: errors only.
+fn errors_only(reports: Vec<FileReport>) -> Vec<FileReport> {
+    reports
+        .into_iter()
+        .filter_map(|mut r| {
+            r.diagnostics.retain(|d| d.severity == Severity::Error);
+            (!r.diagnostics.is_empty()).then_some(r)
+        })
+        .collect()
+}
+
 /// One input's report (`None` when it has nothing to say), after fixing if asked.
 fn check_input(
     input: &Input,
@@ -233,16 +267,8 @@ fn check_input(
     };
     // Visited, even when it does not load: the gathering after the check skips it.
     let file = archive.map(|a| a.visit(&display));
-    let read = match (input, stdin) {
-        (Input::Stdin { .. }, Some(bytes)) => read_front_from(&bytes[..], &config.limits),
-        (Input::File { path, .. }, _) if fix != FixMode::Off => read_whole(path, &config.limits)
-            .map(|bytes| {
-                let split = crate::document::split(&bytes, true, config.limits.max_block_bytes);
-                (bytes, split)
-            }),
-        (Input::File { path, .. }, _) => read_front(path, &config.limits),
-        (Input::Unreadable { message, .. }, _) => Err(std::io::Error::other(message.clone())),
-        (Input::Stdin { .. }, None) => return checked,
+    let Some(read) = read_input(input, stdin, fix, config) else {
+        return checked;
     };
     let diagnostics = match read {
         Ok((bytes, split)) => {

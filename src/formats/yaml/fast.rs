@@ -106,22 +106,10 @@ pub(super) fn parse_seeing(
         let node = match value.as_bytes().first() {
             // `key:` alone: a zero-width plain null where the colon stands.
             None => Node::new(Value::Null, pos(line.index, colon_col)?),
-            Some(b'\'') => Node::new(
-                Value::String(single_quoted(value)?),
-                pos(line.index, value_col)?,
-            )
-            .with_style(Style::SingleQuoted),
-            Some(b'"') => Node::new(
-                Value::String(double_quoted(value)?.to_owned()),
-                pos(line.index, value_col)?,
-            )
-            .with_style(Style::DoubleQuoted),
             Some(b'|' | b'>') => block_scalar(value, &mut lines, &pos)?,
             Some(_) => {
                 let at = pos(line.index, value_col)?;
-                let node = Node::new(plain(value)?, at);
-                plain_seen(value, false, at);
-                node
+                one_line_scalar(value, at, plain_seen)?
             }
         };
         // A value line must not be continued by an indented line (multi-line plain or quoted
@@ -147,6 +135,26 @@ pub(super) fn parse_seeing(
         root: Node::new(Value::Table(table), root_pos).with_style(Style::Block),
         duplicates: Vec::new(),
         toml11: Vec::new(),
+    })
+}
+
+/// A quoted or plain scalar on one line (trailing spaces trimmed), standing at `at`.
+fn one_line_scalar(
+    value: &str,
+    at: Pos,
+    plain_seen: &mut dyn FnMut(&str, bool, Pos),
+) -> Option<Node> {
+    Some(match value.as_bytes().first()? {
+        b'\'' => {
+            Node::new(Value::String(single_quoted(value)?), at).with_style(Style::SingleQuoted)
+        }
+        b'"' => Node::new(Value::String(double_quoted(value)?.to_owned()), at)
+            .with_style(Style::DoubleQuoted),
+        _ => {
+            let node = Node::new(plain(value)?, at);
+            plain_seen(value, false, at);
+            node
+        }
     })
 }
 
