@@ -292,13 +292,18 @@ pub fn convert_bytes(bytes: &[u8], opts: &ConvertOptions) -> Outcome {
     if let Some(d) = post.duplicates.first() {
         return outcome.refused(Refusal::DuplicateKey(d.clone()));
     }
-    let Post { layout, table, .. } = post;
+    let Post {
+        layout,
+        table,
+        yaml_readings,
+        ..
+    } = post;
     if layout.format == opts.to && opts.dates == DatesMode::Keep {
         return outcome;
     }
     let mut expected = table;
     if layout.format == Format::Yaml {
-        match yaml_reading(bytes, &layout, expected, opts) {
+        match yaml_reading(bytes, &layout, expected, yaml_readings, opts) {
             Ok((table, changes)) => {
                 expected = table;
                 outcome.changes = changes;
@@ -355,6 +360,7 @@ fn yaml_reading(
     bytes: &[u8],
     layout: &Layout,
     table: Table,
+    known: Option<Vec<yaml::Reading>>,
     opts: &ConvertOptions,
 ) -> Result<(Table, Vec<Change>), Refusal> {
     let raw = std::str::from_utf8(&bytes[layout.content.clone()]).unwrap_or_default();
@@ -371,8 +377,11 @@ fn yaml_reading(
                     .filter_map(|(k, _)| table.get(k).map(|e| e.node.pos))
                     .collect()
             };
-            let apart: Vec<yaml::Reading> = yaml_readings(&text, first_line, &opts.limits)
-                .map_err(Refusal::Yaml11)?
+            let found = match known {
+                Some(found) => apart(found),
+                None => yaml_readings(&text, first_line, &opts.limits).map_err(Refusal::Yaml11)?,
+            };
+            let apart: Vec<yaml::Reading> = found
                 .into_iter()
                 .filter(|r| {
                     changes_the_output(r) && !(r.only_psych_time() && dated.contains(&r.pos))
@@ -421,11 +430,18 @@ pub fn yaml_readings(
     first_line: u32,
     limits: &Limits,
 ) -> Result<Vec<yaml::Reading>, ParseError> {
-    let mut found = yaml::readings(text, first_line, limits)?;
-    found.retain(|r| {
-        !(r.key && (r.text == "<<" || r.yaml11.as_ref().is_some_and(|v| same_text(v, &r.text))))
-    });
-    Ok(found)
+    Ok(apart(yaml::readings(text, first_line, limits)?))
+}
+
+/// [`yaml_readings`] from what [`yaml::readings`] found.
+fn apart(mut found: Vec<yaml::Reading>) -> Vec<yaml::Reading> {
+    found.retain(reads_apart);
+    found
+}
+
+/// Whether a reading [`yaml::readings`] found is one of [`yaml_readings`].
+pub fn reads_apart(r: &yaml::Reading) -> bool {
+    !(r.key && (r.text == "<<" || r.yaml11.as_ref().is_some_and(|v| same_text(v, &r.text))))
 }
 
 /// Whether the two readings convert to different values: a value YAML 1.1 readers hold as

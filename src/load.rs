@@ -21,6 +21,9 @@ pub struct Post {
     pub duplicates: Vec<DuplicateKey>,
     /// TOML 1.1 syntax the block uses, each at its position (TOML only).
     pub toml11: Vec<formats::toml::Toml11Syntax>,
+    /// YAML: the plain scalars YAML 1.1 readers read apart, when the parse found them on its
+    /// way; `None`: ask `formats::yaml::readings`.
+    pub yaml_readings: Option<Vec<formats::yaml::Reading>>,
 }
 
 /// Why a post's front matter cannot be read as a table. One message per failure: its
@@ -141,12 +144,13 @@ impl Post {
             Split::NeedMore => return Err(LoadError::Incomplete),
         };
         match parse_table(bytes, &layout, limits) {
-            Ok((table, root_pos, duplicates, toml11)) => Ok(Post {
+            Ok(loaded) => Ok(Post {
                 layout,
-                table,
-                root_pos,
-                duplicates,
-                toml11,
+                table: loaded.table,
+                root_pos: loaded.root_pos,
+                duplicates: loaded.duplicates,
+                toml11: loaded.toml11,
+                yaml_readings: loaded.yaml_readings,
             }),
             Err(error) => Err(LoadError::Block {
                 layout: Box::new(layout),
@@ -173,12 +177,14 @@ pub fn parse_block(layout: &Layout, text: &str, limits: &Limits) -> Result<Parse
     formats::parse(layout.format, &text, layout.content_line, limits)
 }
 
-type Loaded = (
-    Table,
-    Pos,
-    Vec<DuplicateKey>,
-    Vec<formats::toml::Toml11Syntax>,
-);
+/// A post's parts that come from its block.
+struct Loaded {
+    table: Table,
+    root_pos: Pos,
+    duplicates: Vec<DuplicateKey>,
+    toml11: Vec<formats::toml::Toml11Syntax>,
+    yaml_readings: Option<Vec<formats::yaml::Reading>>,
+}
 
 fn parse_table(bytes: &[u8], layout: &Layout, limits: &Limits) -> Result<Loaded, BlockError> {
     let raw = &bytes[layout.content.clone()];
@@ -200,7 +206,13 @@ fn parse_table(bytes: &[u8], layout: &Layout, limits: &Limits) -> Result<Loaded,
     })?;
     let Node { value, pos, .. } = parsed.root;
     match value {
-        Value::Table(table) => Ok((table, pos, parsed.duplicates, parsed.toml11)),
+        Value::Table(table) => Ok(Loaded {
+            table,
+            root_pos: pos,
+            duplicates: parsed.duplicates,
+            toml11: parsed.toml11,
+            yaml_readings: parsed.yaml_readings,
+        }),
         other => Err(BlockError::NotAMapping {
             pos,
             found: describe(&other),

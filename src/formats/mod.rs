@@ -56,6 +56,10 @@ pub struct Parsed {
     pub duplicates: Vec<DuplicateKey>,
     /// TOML 1.1 syntax that TOML 1.0 readers reject, each at its position (TOML only).
     pub toml11: Vec<toml::Toml11Syntax>,
+    /// YAML: the plain scalars YAML 1.1 readers read apart (as [`yaml::readings`] gives
+    /// them), when the reader found them on its way (the fast path); `None`: ask
+    /// [`yaml::readings`].
+    pub yaml_readings: Option<Vec<yaml::Reading>>,
 }
 
 /// The same key twice in one mapping. The later occurrence wins, as in most readers.

@@ -53,26 +53,36 @@ file. A key under 1.1 is left for you to rename."#,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let (Some(layout), Some(_)) = (cx.layout, cx.post) else {
+    let (Some(layout), Some(post)) = (cx.layout, cx.post) else {
         return;
     };
     if layout.format != Format::Yaml {
         return;
     }
-    let Ok(raw) = std::str::from_utf8(&cx.bytes[layout.content.clone()]) else {
-        return;
+    // The parse found them on its way, most of the time: then there is no second read.
+    let read;
+    let found = match &post.yaml_readings {
+        Some(found) => found,
+        None => {
+            let Ok(raw) = std::str::from_utf8(&cx.bytes[layout.content.clone()]) else {
+                return;
+            };
+            let text = raw.replace("\r\n", "\n");
+            // The post loaded under the configured limits; this second read only lists scalars.
+            let limits = Limits {
+                max_depth: Limits::MAX_DEPTH,
+                max_alias_nodes: usize::MAX,
+                max_block_bytes: usize::MAX,
+            };
+            let Ok(all) = yaml::readings(&text, layout.content_line, &limits) else {
+                return;
+            };
+            read = all;
+            &read
+        }
     };
-    let text = raw.replace("\r\n", "\n");
-    // The post loaded under the configured limits; this second read only lists scalars.
-    let limits = Limits {
-        max_depth: Limits::MAX_DEPTH,
-        max_alias_nodes: usize::MAX,
-        max_block_bytes: usize::MAX,
-    };
-    let Ok(readings) = crate::convert::yaml_readings(&text, layout.content_line, &limits) else {
-        return;
-    };
-    for r in readings.iter().filter(|r| !r.only_psych_time()) {
+    let shown = found.iter().filter(|r| crate::convert::reads_apart(r));
+    for r in shown.filter(|r| !r.only_psych_time()) {
         out.push(diagnostic(cx, layout, r));
     }
 }

@@ -43,6 +43,7 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
         root,
         duplicates: parser.duplicates,
         toml11: Vec::new(),
+        yaml_readings: None,
     })
 }
 

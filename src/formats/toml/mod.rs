@@ -80,6 +80,7 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
         root,
         duplicates: Vec::new(),
         toml11,
+        yaml_readings: None,
     })
 }
 
@@ -116,6 +117,7 @@ pub fn parse_values(text: &str) -> Result<Parsed, ParseError> {
         root: Node::new(Value::Table(root), Pos::default()).with_style(Style::Block),
         duplicates: Vec::new(),
         toml11: Vec::new(),
+        yaml_readings: None,
     })
 }
 

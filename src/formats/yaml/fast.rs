@@ -1,7 +1,7 @@
 //! A fast path for the common front matter shape: one top-level block mapping of simple keys
 //! to one-line plain or quoted scalars and simple `>`/`|` block scalars.
 //!
-//! [`parse`] answers only when it is certain to build exactly the tree [`super::read::read`]
+//! [`parse_seeing`] answers only when it is certain to build exactly the tree [`super::read::read`]
 //! builds (values, positions, styles, no comments, no duplicates); on anything else it
 //! returns `None` and the full reader takes over. It never resolves a scalar itself: plain
 //! scalars go through the same [`resolve_plain`] as the full reader.
@@ -11,6 +11,9 @@ use indexmap::IndexMap;
 use super::scalar::resolve_plain;
 use crate::formats::{Limits, Parsed};
 use crate::value::{Entry, Node, Pos, Style, Table, Value};
+
+/// Shown each plain scalar: its text, whether it is a key, its position, a value's value.
+pub(super) type PlainSeen<'a> = dyn FnMut(&str, bool, Pos, Option<&Value>) + 'a;
 
 /// Keys longer than this go to the full reader (YAML bounds implicit keys at 1024 characters).
 const MAX_KEY_LEN: usize = 256;
@@ -64,18 +67,15 @@ impl<'a> Iterator for Lines<'a> {
 
 /// The fast reading of `text`, or `None` when the block is outside the subset this path is
 /// sure about. `Some` is always identical to what [`super::read::read`] returns.
-pub(super) fn parse(text: &str, first_line: u32, limits: &Limits) -> Option<Parsed> {
-    parse_seeing(text, first_line, limits, &mut |_, _, _| {})
-}
-
-/// [`parse`], showing `plain` every plain scalar (its text, whether it is a key, its
-/// position) in source order, so that [`super::readings`] needs no second parser for the
-/// blocks this path reads. After `None`, what `plain` was shown is void.
+///
+/// It shows `plain_seen` every plain scalar (its text, whether it is a key, its position,
+/// and a value's resolved value) in source order, so that the YAML 1.1 readings need no
+/// second parser for the blocks this path reads. After `None`, what it was shown is void.
 pub(super) fn parse_seeing(
     text: &str,
     first_line: u32,
     limits: &Limits,
-    plain_seen: &mut dyn FnMut(&str, bool, Pos),
+    plain_seen: &mut PlainSeen<'_>,
 ) -> Option<Parsed> {
     if limits.max_depth == 0 || text.len() > limits.max_block_bytes || !plain_chars(text) {
         return None;
@@ -98,7 +98,7 @@ pub(super) fn parse_seeing(
         }
         let (key, colon_col, after) = key(line.text)?;
         let key_pos = pos(line.index, 0)?;
-        plain_seen(key, true, key_pos);
+        plain_seen(key, true, key_pos, None);
         let value = after.trim_start_matches(' ');
         // Only spaces between the colon and the value.
         let value_col = colon_col + 1 + (after.len() - value.len());
@@ -135,15 +135,12 @@ pub(super) fn parse_seeing(
         root: Node::new(Value::Table(table), root_pos).with_style(Style::Block),
         duplicates: Vec::new(),
         toml11: Vec::new(),
+        yaml_readings: None,
     })
 }
 
 /// A quoted or plain scalar on one line (trailing spaces trimmed), standing at `at`.
-fn one_line_scalar(
-    value: &str,
-    at: Pos,
-    plain_seen: &mut dyn FnMut(&str, bool, Pos),
-) -> Option<Node> {
+fn one_line_scalar(value: &str, at: Pos, plain_seen: &mut PlainSeen<'_>) -> Option<Node> {
     Some(match value.as_bytes().first()? {
         b'\'' => {
             Node::new(Value::String(single_quoted(value)?), at).with_style(Style::SingleQuoted)
@@ -152,7 +149,7 @@ fn one_line_scalar(
             .with_style(Style::DoubleQuoted),
         _ => {
             let node = Node::new(plain(value)?, at);
-            plain_seen(value, false, at);
+            plain_seen(value, false, at, Some(&node.value));
             node
         }
     })

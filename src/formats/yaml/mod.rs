@@ -43,7 +43,14 @@ pub fn parse(text: &str, first_line: u32, limits: &Limits) -> Result<Parsed, Par
     }
     // Most posts are a flat mapping of one-line and simple block scalars: read those
     // directly, and only hand the rest to granit.
-    if let Some(parsed) = fast::parse(text, first_line, limits) {
+    // It also notes the readings YAML 1.1 readers would differ on, so that the
+    // `ambiguous-value` rule and `convert` need no second parse of the block.
+    let mut found = Vec::new();
+    let fast = fast::parse_seeing(text, first_line, limits, &mut |text, key, pos, v| {
+        found.extend(readings::reading(text, key, pos, v));
+    });
+    if let Some(mut parsed) = fast {
+        parsed.yaml_readings = Some(found);
         return Ok(parsed);
     }
     read::read(text, first_line, limits)

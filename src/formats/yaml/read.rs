@@ -625,6 +625,7 @@ impl Reader<'_> {
             root,
             duplicates: self.duplicates,
             toml11: Vec::new(),
+            yaml_readings: None,
         }
     }
 }

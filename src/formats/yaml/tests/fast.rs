@@ -84,7 +84,7 @@ fn diff_parsed(a: &Parsed, b: &Parsed) -> Option<String> {
 /// Runs both readers; if the fast path answers, the full reader must give the same tree.
 /// Returns whether the fast path answered.
 pub(super) fn assert_same_with(text: &str, first_line: u32, limits: &Limits) -> bool {
-    let Some(fast) = fast::parse(text, first_line, limits) else {
+    let Some(fast) = fast::parse_seeing(text, first_line, limits, &mut |_, _, _, _| {}) else {
         return false;
     };
     match read::read(text, first_line, limits) {
@@ -108,7 +108,7 @@ fn fast_path(text: &str) {
 
 fn full_path(text: &str) {
     assert!(
-        fast::parse(text, 2, &Limits::default()).is_none(),
+        fast::parse_seeing(text, 2, &Limits::default(), &mut |_, _, _, _| {}).is_none(),
         "{text:?} should go to the full reader"
     );
 }
@@ -252,7 +252,7 @@ fn limits_and_first_line() {
         max_block_bytes: 4,
         ..Limits::default()
     };
-    assert!(fast::parse(text, 1, &small).is_none());
+    assert!(fast::parse_seeing(text, 1, &small, &mut |_, _, _, _| {}).is_none());
     let long_key = format!("{}: 1\n", "k".repeat(2000));
     assert_same(&long_key);
 }
