@@ -77,37 +77,21 @@ pub fn run(
     let files = AtomicUsize::new(0);
     let kept: Mutex<Vec<Checked>> = Mutex::new(Vec::new());
     let bar = crate::progress::counter(settings.progress && !settings.quiet, "checking");
-    let keep = |checked: Checked| {
+    let check = |input: &Input, stdin: Option<Vec<u8>>, fix: FixMode| {
+        files.fetch_add(1, Ordering::Relaxed);
+        let checked = check_input(input, &config, &cwd, now, stdin, fix, archive);
         if checked.report.is_some() || checked.fixed > 0 || !checked.diff.is_empty() {
             kept.lock().unwrap_or_else(|p| p.into_inner()).push(checked);
         }
     };
     let visited = walker.visit(&settings.paths, settings.jobs.unwrap_or(0), &|input| {
-        files.fetch_add(1, Ordering::Relaxed);
-        keep(check_input(
-            &input,
-            &config,
-            &cwd,
-            now,
-            None,
-            settings.fix,
-            archive,
-        ));
+        check(&input, None, settings.fix);
         bar.inc(1);
     });
     bar.finish_and_clear();
     visited?;
     if let Some((input, bytes)) = read_stdin(settings, &config, stdin)? {
-        files.fetch_add(1, Ordering::Relaxed);
-        keep(check_input(
-            &input,
-            &config,
-            &cwd,
-            now,
-            Some(bytes),
-            FixMode::Off,
-            archive,
-        ));
+        check(&input, Some(bytes), FixMode::Off);
     }
     let mut results = kept.into_inner().unwrap_or_else(|p| p.into_inner());
     if let Some(gatherer) = gatherer {

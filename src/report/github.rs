@@ -40,28 +40,24 @@ impl Reporter for Github {
 
 /// The message after `::`.
 fn escape_data(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            _ => out.push(c),
-        }
-    }
-    out
+    escape(text, false)
 }
 
 /// A `key=value` property value.
 fn escape_property(text: &str) -> String {
+    escape(text, true)
+}
+
+/// GitHub's workflow-command escaping: `%`, CR and LF always; `:` and `,` in a property.
+fn escape(text: &str, property: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
             _ => out.push(c),
         }
     }
