@@ -249,7 +249,7 @@ fn render(p: &Proposal) -> String {
     let required: Vec<String> = p
         .required
         .iter()
-        .map(|k| toml_string(&field_text(k)))
+        .map(|k| crate::formats::toml::write::basic_string(&field_text(k)))
         .collect();
     text.push_str(&format!("required = [{}]\n", required.join(", ")));
     text.push_str("allow-unknown-fields = true\n");
@@ -414,25 +414,6 @@ fn toml_key(key: &str) -> String {
     {
         key.to_string()
     } else {
-        toml_string(key)
+        crate::formats::toml::write::basic_string(key)
     }
-}
-
-/// A TOML basic string on one line: every control character escaped, whatever the text.
-fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }

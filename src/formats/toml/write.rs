@@ -474,6 +474,13 @@ const MULTILINE_SPECIAL: [bool; 256] = {
     table
 };
 
+/// `s` as a TOML basic string on one line, quotes included: every control character escaped.
+pub fn basic_string(s: &str) -> String {
+    let mut out = String::new();
+    write_basic_string(&mut out, s);
+    out
+}
+
 fn write_basic_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
