@@ -130,6 +130,17 @@ impl Unit {
 
 fn reported_elsewhere(_: &Context<'_>, _: &mut Vec<Diagnostic>) {}
 
+/// The check of a unit that judges only the post's table against its schema.
+fn on_table(
+    cx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+    check: fn(&crate::value::Table, &Schema, &mut Vec<Diagnostic>),
+) {
+    if let Some(post) = cx.post {
+        check(&post.table, cx.schema, out);
+    }
+}
+
 /// One check that reports several rules (the structural rules are one mapping from
 /// `LoadError`; the field rules, dates among them, judge each field once).
 pub struct Family {

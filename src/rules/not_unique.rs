@@ -18,7 +18,7 @@ use crate::schema::json::node_to_json;
 use crate::value::{Pos, Table, Value};
 use crate::walk::{Input, WalkError, Walker};
 
-use super::{Context, Rule, RuleDoc, Unit};
+use super::{Rule, RuleDoc, Unit};
 
 pub static UNIT: Unit = Unit {
     page: RuleDoc {
@@ -44,14 +44,8 @@ $ fmx check post.md
 post.md:2:19: error[not-unique] `tags[2]` repeats `tags[0]` (string "rust") at 2:8"#,
         fix: r#"Remove the repeated item by hand: there is no automatic fix."#,
     },
-    check,
+    check: |cx, out| super::on_table(cx, out, check_table),
 };
-
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    if let Some(post) = cx.post {
-        check_table(&post.table, cx.schema, out);
-    }
-}
 
 /// The check on a post's table (also run by `rules::fields::check_values`).
 pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {

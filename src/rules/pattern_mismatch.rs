@@ -9,7 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::describe;
 use crate::value::{Node, Table, Value};
 
-use super::{Context, Rule, RuleDoc, Unit};
+use super::{Rule, RuleDoc, Unit};
 
 pub static UNIT: Unit = Unit {
     page: RuleDoc {
@@ -40,14 +40,8 @@ post.md:3:14: error[pattern-mismatch] `tags[1]` does not match the pattern `^[a-
         fix: r#"Change the value to the expected shape by hand: there is no automatic
 fix."#,
     },
-    check,
+    check: |cx, out| super::on_table(cx, out, check_table),
 };
-
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    if let Some(post) = cx.post {
-        check_table(&post.table, cx.schema, out);
-    }
-}
 
 /// The check on a post's table (also run by `fields::check_values`).
 pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {

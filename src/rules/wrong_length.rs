@@ -6,7 +6,7 @@ use crate::config::Schema;
 use crate::diagnostic::Diagnostic;
 use crate::value::{Table, Value};
 
-use super::{Context, Rule, RuleDoc, Unit};
+use super::{Rule, RuleDoc, Unit};
 
 pub static UNIT: Unit = Unit {
     page: RuleDoc {
@@ -36,14 +36,8 @@ post.md:2:8: error[wrong-length] `title` is longer than its max-length 10 (lengt
 post.md:3:7: error[wrong-length] `tags` has 0 items, fewer than its min-items 1"#,
         fix: r#"Shorten or lengthen the value by hand: there is no automatic fix."#,
     },
-    check,
+    check: |cx, out| super::on_table(cx, out, check_table),
 };
-
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    if let Some(post) = cx.post {
-        check_table(&post.table, cx.schema, out);
-    }
-}
 
 /// The check on a post's table (also run by `fields::check_values`).
 pub fn check_table(table: &Table, schema: &Schema, out: &mut Vec<Diagnostic>) {
