@@ -1,8 +1,9 @@
 //! The TOML reader: never panics; its depth pre-check (the fast outline pass) agrees with
 //! the crate that parses: whatever the `toml` crate accepts, the reader accepts unless a
-//! limit stops it first. The reader is given the text as the load stage gives it, CRLF
-//! folded to LF (it then calls a CR left over a bare CR, as the TOML spec does); the crate
-//! judges the text as written.
+//! limit stops it first, or the text opens with a byte-order mark (which a post's block
+//! cannot). The reader is given the text as the load stage gives it, CRLF folded to LF (it
+//! then calls a CR left over a bare CR, as the TOML spec does); the crate judges the text
+//! as written.
 #![no_main]
 
 use fmx::formats::{Limits, ParseError, toml as fmx_toml};
@@ -20,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
             Err(ParseError::Limit { .. }) => {}
             Err(e) => {
                 assert!(e.pos().line >= 1 && e.pos().col >= 1, "{e:?}");
-                if limits == Limits::default() {
+                // A byte-order mark opening the block is refused on purpose: in a post it
+                // stands after `+++`, where TOML 1.0 readers (tomllib) refuse it, while the
+                // crate skips one at the start of a whole document.
+                if limits == Limits::default() && !text.starts_with('\u{feff}') {
                     assert!(
                         text.parse::<toml::Table>().is_err(),
                         "the toml crate accepts what the reader refused: {e:?}"
