@@ -435,32 +435,17 @@ pub fn yaml_readings(
 
 /// [`yaml_readings`] from what [`yaml::readings`] found.
 fn apart(mut found: Vec<yaml::Reading>) -> Vec<yaml::Reading> {
-    found.retain(reads_apart);
+    found.retain(yaml::Reading::reads_apart);
     found
-}
-
-/// Whether a reading [`yaml::readings`] found is one of [`yaml_readings`].
-pub fn reads_apart(r: &yaml::Reading) -> bool {
-    !(r.key && (r.text == "<<" || r.yaml11.as_ref().is_some_and(|v| same_text(v, &r.text))))
 }
 
 /// Whether the two readings convert to different values: a value YAML 1.1 readers hold as
 /// another value fmx can write, a Psych time, a key they read as other text.
 fn changes_the_output(r: &yaml::Reading) -> bool {
     match &r.yaml11 {
-        Some(v) if r.key => !same_text(v, &r.text),
+        Some(_) if r.key => !r.key_keeps_its_text(),
         Some(_) => true,
         None => !r.key && r.only_psych_time(),
-    }
-}
-
-/// Whether a YAML 1.1 key's value is written as `text` (`1` for the key `1:`).
-fn same_text(v: &Value, text: &str) -> bool {
-    match v {
-        Value::Bool(b) => b.to_string() == text,
-        Value::Int(i) => i.value.to_string() == text,
-        Value::String(s) => s == text,
-        _ => false,
     }
 }
 

@@ -81,7 +81,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             &read
         }
     };
-    let shown = found.iter().filter(|r| crate::convert::reads_apart(r));
+    let shown = found.iter().filter(|r| r.reads_apart());
     for r in shown.filter(|r| !r.only_psych_time()) {
         out.push(diagnostic(cx, layout, r));
     }

@@ -66,6 +66,23 @@ pub struct Reading {
 }
 
 impl Reading {
+    /// What the `ambiguous-value` rule and `convert` count as read apart: neither a merge key
+    /// `<<` (fmx merges it as YAML 1.1 readers do) nor a key that keeps its text.
+    pub fn reads_apart(&self) -> bool {
+        !(self.key_keeps_its_text() || self.key && self.text == "<<")
+    }
+
+    /// A key whose YAML 1.1 value is written as the key's own text (`1:` is the integer 1).
+    pub fn key_keeps_its_text(&self) -> bool {
+        self.key
+            && self.yaml11.as_ref().is_some_and(|v| match v {
+                Value::Bool(b) => b.to_string() == self.text,
+                Value::Int(i) => i.value.to_string() == self.text,
+                Value::String(s) => *s == self.text,
+                _ => false,
+            })
+    }
+
     /// `` `no` is the string "no" to fmx (YAML 1.2), but YAML 1.1 readers (Jekyll, PyYAML)
     /// read it as the boolean false `` — both readings named.
     pub fn message(&self) -> String {
